@@ -1,0 +1,161 @@
+"""`KirjuriRoute`: the unit of work and the wire format around every endpoint.
+
+Invariant: each request is one transaction. The route parses JSON with exact decimals, refuses
+a body of the wrong media type (415), renders what the endpoint returns with exact decimals,
+and then — before a byte of the response is sent — commits (on success) or rolls back (on
+any error). The stored response of an idempotent request is written in that same commit.
+"""
+
+from __future__ import annotations
+
+import email.message
+import functools
+import inspect
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import structlog
+from fastapi import params
+from fastapi.routing import APIRoute
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from kirjuri.api.wire import WireRequest, WireResponse, to_plain
+from kirjuri.core.errors import KirjuriError
+
+log = structlog.get_logger("kirjuri.route")
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _render(result: Any, status_code: int | None) -> Response:
+    if isinstance(result, Response):
+        return result
+    if result is None and status_code == 204:
+        return Response(status_code=204)
+    return WireResponse(to_plain(result), status_code=status_code or 200)
+
+
+def _wire_endpoint(endpoint: Callable[..., Any], status_code: int | None) -> Callable[..., Any]:
+    """Wrap an endpoint so that what it returns is written as exact wire JSON."""
+    if inspect.iscoroutinefunction(endpoint):
+
+        @functools.wraps(endpoint)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Response:
+            return _render(await endpoint(*args, **kwargs), status_code)
+
+        return async_wrapper
+
+    @functools.wraps(endpoint)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        return _render(endpoint(*args, **kwargs), status_code)
+
+    return wrapper
+
+
+def _media(content_type: str | None) -> tuple[str, str] | None:
+    if not content_type:
+        return None
+    message = email.message.Message()
+    message["content-type"] = content_type
+    return message.get_content_maintype(), message.get_content_subtype()
+
+
+def _has_body(request: Request) -> bool:
+    length = request.headers.get("content-length")
+    return (length is not None and length != "0") or "transfer-encoding" in request.headers
+
+
+class KirjuriRoute(APIRoute):
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, _wire_endpoint(endpoint, kwargs.get("status_code")), **kwargs)
+
+    def _body_kind(self) -> str | None:
+        if self.body_field is None:
+            return None
+        info = self.body_field.field_info
+        if isinstance(info, params.File):
+            return "multipart"
+        if isinstance(info, params.Form):
+            return "form"
+        return "json"
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        original = super().get_route_handler()
+        body_kind = self._body_kind()
+
+        async def handler(request: Request) -> Response:
+            request = WireRequest(request.scope, request.receive)
+            if body_kind and request.method in BODY_METHODS and _has_body(request):
+                _check_media_type(body_kind, request.headers.get("content-type"))
+            try:
+                response = await original(request)
+            except BaseException:
+                await _finish(request, commit=False)
+                raise
+            await _finish(request, commit=response.status_code < 400, response=response)
+            return response
+
+        return handler
+
+
+def _check_media_type(kind: str, content_type: str | None) -> None:
+    media = _media(content_type)
+    ok = media is not None and (
+        (kind == "json" and media[0] == "application" and (media[1] == "json" or media[1].endswith("+json")))
+        or (kind == "form" and media == ("application", "x-www-form-urlencoded"))
+        or (kind == "multipart" and media == ("multipart", "form-data"))
+    )
+    if not ok:
+        raise KirjuriError("UNSUPPORTED_MEDIA_TYPE", 415, "Content-Type")
+
+
+async def _finish(request: Request, *, commit: bool, response: Response | None = None) -> None:
+    session: Session | None = getattr(request.state, "db", None)
+    if session is None:
+        return
+    try:
+        if commit:
+            before_commit: list[Callable[[Session, Response], None]] = getattr(request.state, "before_commit", [])
+            for hook in before_commit:
+                assert response is not None
+                hook(session, response)
+            await run_in_threadpool(_commit, session)
+        else:
+            await run_in_threadpool(session.rollback)
+    finally:
+        await run_in_threadpool(session.close)
+        request.state.db = None
+
+
+def _commit(session: Session) -> None:
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        log.warning("commit_conflict", error=type(exc.orig).__name__)
+        raise KirjuriError("CONFLICT", 409) from exc
+    except OperationalError as exc:
+        session.rollback()
+        log.error("commit_failed", error=type(exc.orig).__name__)
+        raise KirjuriError("SERVICE_UNAVAILABLE", 503) from exc
+
+
+def on_commit(request: Request, hook: Callable[[Session, Response], None]) -> None:
+    """Run `hook(session, response)` inside the request's transaction, just before it commits."""
+    hooks = getattr(request.state, "before_commit", None)
+    if hooks is None:
+        hooks = request.state.before_commit = []
+    hooks.append(hook)
+
+
+def add_response_headers(request: Request, headers: dict[str, str]) -> None:
+    """Headers every response of this request carries (rate limits), success or error;
+    `RequestContext` adds them as the response starts."""
+    current = getattr(request.state, "response_headers", None)
+    if current is None:
+        current = request.state.response_headers = {}
+    current.update(headers)

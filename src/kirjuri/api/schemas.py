@@ -1,0 +1,84 @@
+"""Base model of every wire schema and the schemas shared by all endpoints.
+
+Invariant: wire names are camelCase exactly as in the contract; unknown fields are ignored
+(Procountor clients send more than a server reads); every string a client sends must fit in
+Windows-1252, refused with `INVALID_CHARACTERS` at its own field path otherwise.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+from kirjuri.core.text import first_non_cp1252
+
+
+def _check_text(value: Any) -> Any:
+    if isinstance(value, str):
+        position = first_non_cp1252(value)
+        if position is not None:
+            raise PydanticCustomError(
+                "INVALID_CHARACTERS",
+                "character {char!r} at position {position} cannot be encoded in Windows-1252",
+                {"char": value[position], "position": position},
+            )
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item)
+    return value
+
+
+class WireModel(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="ignore",
+        from_attributes=True,
+        ser_json_inf_nan="null",
+    )
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _windows_1252_only(cls, value: Any) -> Any:
+        return _check_text(value)
+
+
+# Numbers that are money or rates: exact decimals, documented as JSON numbers.
+Decimal2 = Annotated[Decimal, Field(allow_inf_nan=False), WithJsonSchema({"type": "number"})]
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1), WithJsonSchema({"type": "integer", "format": "int32"})]
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1), WithJsonSchema({"type": "integer", "format": "int64"})]
+
+
+class ErrorMessage(WireModel):
+    status: Int32 | None = None
+    field: str | None = None
+    message: str | None = None
+
+
+class ErrorMessages(WireModel):
+    errors: list[ErrorMessage] = []
+
+
+class InfoMessage(WireModel):
+    message: str | None = None
+
+
+class SearchResultMetaData(WireModel):
+    page_number: Int32 | None = None
+    page_size: Int32 | None = None
+    result_count: Int32 | None = None
+    total_count: Int64 | None = None
+
+
+T = TypeVar("T")
+
+
+class SearchResult(WireModel, Generic[T]):
+    """The paging envelope; concrete subclasses carry the contract's schema names."""
+
+    results: list[T] = []
+    meta: SearchResultMetaData = SearchResultMetaData()

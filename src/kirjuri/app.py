@@ -1,0 +1,102 @@
+"""`create_app()`: the Kirjuri ASGI application.
+
+Invariant: routes are declared once under `/api`; `VersionPrefix` makes them answer under every
+version prefix. Everything served — API, docs, login and portal pages — is generated or bundled
+by the server itself: no CDN, no third-party script.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import HTMLResponse
+
+from kirjuri import __version__
+from kirjuri.api import errors, idempotency
+from kirjuri.api import logging as api_logging
+from kirjuri.api.middleware import RequestContext, VersionPrefix
+from kirjuri.api.ratelimit import make_limiter
+from kirjuri.api.schemas import ErrorMessages
+from kirjuri.companies.router import public_router as status_router
+from kirjuri.companies.router import router as companies_router
+from kirjuri.config import Settings, get_settings
+from kirjuri.db.engine import make_engine, make_session_factory
+
+API_ROUTERS = [companies_router, status_router]
+
+DESCRIPTION = """Kirjuri speaks the Procountor API 26.04. Every path below answers under `/api`,
+`/latest/api`, `/supported/api` and `/v2604/api`. Authenticate with `POST /api/oauth/token`
+(client credentials + API key, or authorization code) and send `Authorization: Bearer <token>`.
+Errors are always `{"errors": [{"status", "field", "message"}]}`."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    api_logging.configure(settings.log_level)
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Kirjuri API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        separate_input_output_schemas=False,
+        lifespan=lifespan,
+        responses={400: {"model": ErrorMessages}, 401: {"model": ErrorMessages}},
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.limiter = make_limiter(settings.redis_url)
+
+    errors.install(app)
+    idempotency.install(app)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix="/api")
+    _mount_docs(app)
+
+    app.add_middleware(VersionPrefix)
+    app.add_middleware(RequestContext)
+    return app
+
+
+def _mount_docs(app: FastAPI) -> None:
+    static = files("fastapi_offline") / "static"
+    app.mount("/api/docs/static", StaticFiles(directory=str(static)), name="docs-static")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="Kirjuri API",
+            swagger_js_url="/api/docs/static/swagger-ui-bundle.js",
+            swagger_css_url="/api/docs/static/swagger-ui.css",
+            swagger_favicon_url="/api/docs/static/favicon.png",
+        )
+
+    @app.get("/api/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/api/openapi.json",
+            title="Kirjuri API",
+            redoc_js_url="/api/docs/static/redoc.standalone.js",
+            redoc_favicon_url="/api/docs/static/favicon.png",
+            with_google_fonts=False,
+        )
+
+
+def openapi_document(app: FastAPI | None = None) -> dict[str, Any]:
+    return (app or create_app()).openapi()

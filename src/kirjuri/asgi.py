@@ -1,0 +1,5 @@
+"""ASGI entry point for uvicorn and other servers: `kirjuri.asgi:app`."""
+
+from kirjuri.app import create_app
+
+app = create_app()

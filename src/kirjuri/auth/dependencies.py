@@ -1,0 +1,116 @@
+"""Who is calling: the bearer token → the principal (user + company + client), and its limits.
+
+Invariants: the company of every request comes only from the token, never from the body or the
+path; a missing, expired or revoked token is 401 with Procountor's body; each (client, company)
+pair is rate limited; a right the user lacks is 403. `api_router()` puts every endpoint of an
+area behind these checks and the idempotency guard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from kirjuri.api import idempotency
+from kirjuri.api.route import KirjuriRoute, add_response_headers
+from kirjuri.api.session import DbSession
+from kirjuri.auth import repository
+from kirjuri.companies import rules as rights_rules
+from kirjuri.core import clock
+from kirjuri.core.errors import KirjuriError, forbidden, unauthorized
+from kirjuri.core.ids import sha256_hex
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    company_id: int
+    user_id: int
+    client_pk: int
+    client_id: str
+    token_id: int
+    api_key_id: int | None
+    role: str
+    rights: dict[str, Any]
+
+    def can(self, right: str, *, write: bool = False) -> bool:
+        return rights_rules.allows(self.rights, right, write=write)
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def current_principal(request: Request, session: DbSession) -> Principal:
+    token = bearer_token(request)
+    if token is None:
+        raise unauthorized()
+    row = repository.principal_row(session, sha256_hex(token), clock.now())
+    if row is None:
+        raise unauthorized()
+    principal = Principal(
+        company_id=row.company_id,
+        user_id=row.user_id,
+        client_pk=row.client_pk,
+        client_id=row.client_id,
+        token_id=row.id,
+        api_key_id=row.api_key_id,
+        role=row.role,
+        rights=row.rights or {},
+    )
+    request.state.principal = principal
+    settings = request.app.state.settings
+    decision = request.app.state.limiter.hit(
+        f"{principal.client_pk}:{principal.company_id}",
+        rate=settings.rate_limit_per_second,
+        burst=settings.rate_limit_per_second,
+    )
+    add_response_headers(request, decision.headers())
+    if not decision.allowed:
+        raise KirjuriError("RATE_LIMIT_EXCEEDED", 429)
+    return principal
+
+
+async def guarded_principal(
+    request: Request,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(current_principal)],
+) -> Principal:
+    await idempotency.guard(
+        request,
+        session,
+        company_id=principal.company_id,
+        client_pk=principal.client_pk,
+        ttl_hours=request.app.state.settings.idempotency_ttl_hours,
+    )
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(guarded_principal)]
+
+
+def requires(right: str, *, write: bool = False) -> Callable[..., Principal]:
+    """Dependency: the principal, when it holds `right` ("group.name") at the needed level."""
+    rights_rules.level_of({}, right)  # unknown rights fail at import time, not per request
+
+    def dependency(principal: CurrentPrincipal) -> Principal:
+        if not principal.can(right, write=write):
+            raise forbidden("INSUFFICIENT_RIGHTS")
+        return principal
+
+    return dependency
+
+
+def api_router(**kwargs: Any) -> APIRouter:
+    """A router whose every endpoint needs a valid bearer token (and honours Idempotency-Key)."""
+    return APIRouter(route_class=KirjuriRoute, dependencies=[Depends(guarded_principal)], **kwargs)
+
+

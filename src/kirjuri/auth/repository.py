@@ -1,0 +1,85 @@
+"""Queries of the auth area. Tokens are found by digest, never by plain value.
+
+Invariant: `principal_row` answers in one query whether a bearer token is usable right now —
+token unexpired and not revoked, client not revoked, API key (if any) not revoked, and the
+user still a member of the company.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
+
+from kirjuri.auth.models import ApiKey, AuthorizationCode, OAuthClient, Token
+from kirjuri.companies.models import CompanyUser
+
+
+def principal_row(session: Session, access_hash: str, now: datetime) -> Row[Any] | None:
+    stmt = (
+        select(
+            Token.id,
+            Token.company_id,
+            Token.user_id,
+            Token.client_pk,
+            Token.api_key_id,
+            OAuthClient.client_id,
+            CompanyUser.role,
+            CompanyUser.rights,
+        )
+        .join(OAuthClient, OAuthClient.id == Token.client_pk)
+        .join(
+            CompanyUser,
+            and_(CompanyUser.company_id == Token.company_id, CompanyUser.user_id == Token.user_id),
+        )
+        .outerjoin(ApiKey, and_(ApiKey.company_id == Token.company_id, ApiKey.id == Token.api_key_id))
+        .where(
+            Token.access_hash == access_hash,
+            Token.revoked_at.is_(None),
+            Token.access_expires_at > now,
+            OAuthClient.revoked_at.is_(None),
+            (Token.api_key_id.is_(None)) | (ApiKey.revoked_at.is_(None) & ApiKey.id.is_not(None)),
+        )
+    )
+    return session.execute(stmt).first()
+
+
+def client_by_client_id(session: Session, client_id: str) -> OAuthClient | None:
+    return session.execute(
+        select(OAuthClient).where(OAuthClient.client_id == client_id, OAuthClient.revoked_at.is_(None))
+    ).scalar_one_or_none()
+
+
+def client_by_pk(session: Session, pk: int) -> OAuthClient | None:
+    return session.get(OAuthClient, pk)
+
+
+def api_key_by_lookup(session: Session, lookup: str) -> ApiKey | None:
+    return session.execute(select(ApiKey).where(ApiKey.lookup == lookup)).scalar_one_or_none()
+
+
+def api_keys_of_user(session: Session, *, user_id: int) -> list[ApiKey]:
+    return list(
+        session.execute(
+            select(ApiKey).where(ApiKey.user_id == user_id).order_by(ApiKey.company_id, ApiKey.id)
+        ).scalars()
+    )
+
+
+def token_by_access_hash(session: Session, access_hash: str) -> Token | None:
+    return session.execute(select(Token).where(Token.access_hash == access_hash)).scalar_one_or_none()
+
+
+def token_by_refresh_hash(session: Session, refresh_hash: str) -> Token | None:
+    return session.execute(select(Token).where(Token.refresh_hash == refresh_hash)).scalar_one_or_none()
+
+
+def code_by_hash(session: Session, code_hash: str) -> AuthorizationCode | None:
+    return session.get(AuthorizationCode, code_hash)
+
+
+def tokens_from_code(session: Session, code_hash: str) -> list[Token]:
+    return list(session.execute(select(Token).where(Token.code_hash == code_hash)).scalars())

@@ -1,0 +1,162 @@
+"""The `kirjuri` command: serve, migrate, sandbox, API keys, the OpenAPI document.
+
+Invariant: each command is one transaction (commit at the end, rollback on error), run on the
+database of `KIRJURI_DATABASE_URL`, and never prints a secret except the ones it just created.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from kirjuri.config import get_settings
+
+app = typer.Typer(help="Kirjuri: open financial-management server, Procountor API compatible.", no_args_is_help=True)
+sandbox_app = typer.Typer(help="Private testing environments (sandboxes).", no_args_is_help=True)
+apikey_app = typer.Typer(help="API keys of users.", no_args_is_help=True)
+app.add_typer(sandbox_app, name="sandbox")
+app.add_typer(apikey_app, name="apikey")
+console = Console(stderr=True)
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    from kirjuri.db.engine import make_engine, make_session_factory
+
+    engine = make_engine(get_settings().database_url)
+    session = make_session_factory(engine)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        engine.dispose()
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (Alembic migrations)."""
+    from kirjuri.db.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    console.print("[green]database migrated[/green]")
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    production: Annotated[bool, typer.Option(help="Production mode: no reload, no sandbox extras.")] = False,
+) -> None:
+    """Start the HTTP server."""
+    import uvicorn
+
+    if production:
+        os.environ.setdefault("KIRJURI_ENV", "production")
+    uvicorn.run(
+        "kirjuri.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        proxy_headers=True,
+        log_config=None,
+    )
+
+
+@sandbox_app.command("create")
+def sandbox_create(
+    name: Annotated[str, typer.Option(help="Company name of the sandbox.")] = "Demo Oy",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the credentials as JSON.")] = False,
+    redirect_uri: str = "http://127.0.0.1:8000/portal/callback",
+) -> None:
+    """Create a sandbox company with demo data, a developer client, a user and an API key."""
+    from kirjuri.sandbox.service import create_sandbox
+
+    with unit_of_work() as session:
+        credentials = create_sandbox(session, name=name, redirect_uri=redirect_uri)
+    _print_credentials(credentials.as_dict(), as_json)
+
+
+def _print_credentials(credentials: dict[str, object], as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(credentials, indent=2) + "\n")
+        return
+    base = get_settings().public_url
+    console.print(f"[bold]Kirjuri[/bold] at {base}/api   docs: {base}/api/docs   portal: {base}/portal")
+    for key, value in credentials.items():
+        console.print(f"  {key:>14}: {value}")
+
+
+@app.command()
+def dev() -> None:
+    """What `make run` does: migrate, create the demo sandbox once, print its credentials, serve."""
+    from kirjuri.db.migrate import upgrade
+    from kirjuri.sandbox.service import create_sandbox
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    saved = settings.var_dir / "sandbox.json"
+    if not saved.exists():
+        with unit_of_work() as session:
+            credentials = create_sandbox(session)
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        saved.touch(mode=0o600)
+        saved.write_text(json.dumps(credentials.as_dict(), indent=2))
+    _print_credentials(json.loads(saved.read_text()), as_json=False)
+    console.print(f"  (kept in {saved}; delete it and {settings.database_url} to start afresh)")
+    serve(host="127.0.0.1", port=8000, workers=1, production=False)
+
+
+@apikey_app.command("create")
+def apikey_create(
+    username: Annotated[str, typer.Option(help="User the key acts as.")],
+    company_id: Annotated[int, typer.Option(help="Company the key is for.")],
+    client_id: Annotated[str, typer.Option(help="API client the key is for.")],
+    name: str = "cli",
+) -> None:
+    """Create an API key (shown once)."""
+    from kirjuri.auth import repository
+    from kirjuri.auth import service as auth_service
+    from kirjuri.companies import repository as companies_repository
+
+    with unit_of_work() as session:
+        user = companies_repository.user_by_username(session, username)
+        client = repository.client_by_client_id(session, client_id)
+        if user is None or client is None:
+            console.print("[red]unknown user or client[/red]")
+            raise typer.Exit(1)
+        _key, api_key = auth_service.create_api_key(
+            session, company_id=company_id, user_id=user.id, client=client, name=name
+        )
+    sys.stdout.write(api_key + "\n")
+
+
+@app.command()
+def openapi(output: Path | None = None) -> None:
+    """Write the served OpenAPI document (stdout by default)."""
+    from kirjuri.app import create_app
+
+    document = json.dumps(create_app().openapi(), indent=1)
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(document)
+    else:
+        sys.stdout.write(document + "\n")
+
+
+if __name__ == "__main__":
+    app()

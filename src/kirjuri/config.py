@@ -1,0 +1,52 @@
+"""Settings, read once from the environment (prefix `KIRJURI_`) and from `.env` if present.
+
+Invariant: secrets have no usable default in production mode: a server started with
+`KIRJURI_ENV=production` and the development signing secret refuses to start.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "kirjuri-development-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KIRJURI_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production", "test"] = "development"
+    database_url: str = "sqlite:///./var/kirjuri.db"
+    # Sandbox mode: private/loopback webhook URLs allowed, demo data and the portal's
+    # "request a testing environment" page are on.
+    sandbox: bool = True
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    public_url: str = "http://127.0.0.1:8000"
+    # Requests per second per (API client, company); bursts up to one second's worth.
+    rate_limit_per_second: int = 60
+    redis_url: str | None = None
+    access_token_ttl: int = 3600
+    refresh_token_ttl: int = 60 * 60 * 24 * 30
+    refresh_grace_seconds: int = 30
+    auth_code_ttl: int = 60
+    idempotency_ttl_hours: int = 24
+    max_json_body_bytes: int = 2_000_000
+    login_attempts_per_minute: int = 5
+    log_level: str = "INFO"
+    var_dir: Path = Path("./var")
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    settings = Settings()
+    if settings.is_production and settings.secret_key.get_secret_value() == DEV_SECRET:
+        raise RuntimeError("KIRJURI_SECRET_KEY must be set in production")
+    return settings
