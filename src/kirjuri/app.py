@@ -23,12 +23,19 @@ from kirjuri.api import logging as api_logging
 from kirjuri.api.middleware import RequestContext, VersionPrefix
 from kirjuri.api.ratelimit import make_limiter
 from kirjuri.api.schemas import ErrorMessages
+from kirjuri.auth.pages import router as auth_pages_router
+from kirjuri.auth.router import router as auth_router
 from kirjuri.companies.router import public_router as status_router
 from kirjuri.companies.router import router as companies_router
 from kirjuri.config import Settings, get_settings
 from kirjuri.db.engine import make_engine, make_session_factory
+from kirjuri.mfa.router import router as mfa_router
+from kirjuri.portal.router import router as portal_router
 
-API_ROUTERS = [companies_router, status_router]
+# Routers under the API base (and so under every version prefix) …
+API_ROUTERS = [auth_router, companies_router, mfa_router, status_router]
+# … and the browser pages at the host root.
+PAGE_ROUTERS = [auth_pages_router, portal_router]
 
 DESCRIPTION = """Kirjuri speaks the Procountor API 26.04. Every path below answers under `/api`,
 `/latest/api`, `/supported/api` and `/v2604/api`. Authenticate with `POST /api/oauth/token`
@@ -66,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     idempotency.install(app)
     for router in API_ROUTERS:
         app.include_router(router, prefix="/api")
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
     _mount_docs(app)
 
     app.add_middleware(VersionPrefix)

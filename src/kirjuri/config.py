@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET = "kirjuri-development-secret-change-me"
+DEV_SECRET = "kirjuri-development-secret-change-me"  # noqa: S105 - refused in production
 
 
 class Settings(BaseSettings):

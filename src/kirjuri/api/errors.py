@@ -120,13 +120,15 @@ def validation_items(errors: Iterable[dict[str, Any]]) -> list[ErrorItem]:
 
 
 def error_response(items: list[ErrorItem], headers: dict[str, str] | None = None) -> Response:
-    body = {
-        "errors": [
-            {"status": i.status, "field": i.field, "message": i.message} if i.field else {"status": i.status, "message": i.message}
-            for i in items
-        ]
-    }
+    body = {"errors": [_item(i) for i in items]}
     return WireResponse(body, status_code=items[0].status, headers=headers)
+
+
+def _item(item: ErrorItem) -> dict[str, object]:
+    # `field` is left out for class-level errors, as Procountor does.
+    if item.field:
+        return {"status": item.status, "field": item.field, "message": item.message}
+    return {"status": item.status, "message": item.message}
 
 
 def status_code_name(status: int) -> str:

@@ -14,8 +14,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from kirjuri.auth import repository, rules
-from kirjuri.auth.models import ApiKey, OAuthClient, Token
+from kirjuri.auth.models import ApiKey, AuthorizationCode, OAuthClient, Token
 from kirjuri.companies import repository as companies_repository
+from kirjuri.companies.models import User
 from kirjuri.core import clock
 from kirjuri.core.errors import KirjuriError
 from kirjuri.core.ids import new_secret, sha256_hex
@@ -194,3 +195,55 @@ def revoke_access_token(session: Session, *, access_token: str) -> bool:
         return False
     revoke_token(session, token=token)
     return True
+
+
+def authenticate_user(session: Session, *, username: str, password: str) -> User | None:
+    """The user when the password verifies; None otherwise (same cost whether or not they exist).
+
+    Throttling of attempts is the caller's job (per user and per address, see `auth.throttle`)."""
+    user = companies_repository.user_by_username(session, username)
+    if user is None or user.password_hash is None:
+        rules.verify_secret(rules.DUMMY_HASH, password or "x")
+        return None
+    return user if rules.verify_secret(user.password_hash, password) else None
+
+
+def create_authorization_code(
+    session: Session,
+    *,
+    client: OAuthClient,
+    user_id: int,
+    company_id: int,
+    redirect_uri: str,
+    ttl_seconds: int,
+    purpose: str = "token",
+    code_challenge: str | None = None,
+    code_challenge_method: str | None = None,
+    scope: str = "",
+) -> str:
+    """A single-use code bound to client, user, company and redirect URI; returns the plain code.
+
+    `purpose` is "token" (authorization-code grant) or "api_key" (the /keylogin flow)."""
+    if companies_repository.membership(session, company_id=company_id, user_id=user_id) is None:
+        raise KirjuriError("USER_NOT_IN_COMPANY", 403)
+    if not rules.redirect_matches(client.redirect_uri, redirect_uri):
+        raise KirjuriError("REDIRECT_URI_MISMATCH", 400, "redirect_uri")
+    code = new_secret(32)
+    now = clock.now()
+    session.add(
+        AuthorizationCode(
+            code_hash=sha256_hex(code),
+            client_pk=client.id,
+            user_id=user_id,
+            company_id=company_id,
+            redirect_uri=redirect_uri,
+            purpose=purpose,
+            scope=scope,
+            code_challenge=code_challenge,
+            code_challenge_method=code_challenge_method,
+            created_at=now,
+            expires_at=now + timedelta(seconds=ttl_seconds),
+        )
+    )
+    session.flush()
+    return code
