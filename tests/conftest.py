@@ -70,6 +70,7 @@ def settings(database_url: str) -> Settings:
         env="test",
         database_url=database_url,
         rate_limit_per_second=100_000,
+        token_rate_per_second=100_000,
         var_dir=Path(tempfile.mkdtemp(prefix="kirjuri-var-")),
         log_level="WARNING",
     )

@@ -24,6 +24,7 @@ from kirjuri.api.middleware import RequestContext, VersionPrefix
 from kirjuri.api.ratelimit import make_limiter
 from kirjuri.api.schemas import ErrorMessages
 from kirjuri.auth.pages import router as auth_pages_router
+from kirjuri.auth.router import root_router as auth_root_router
 from kirjuri.auth.router import router as auth_router
 from kirjuri.companies.router import public_router as status_router
 from kirjuri.companies.router import router as companies_router
@@ -35,7 +36,7 @@ from kirjuri.portal.router import router as portal_router
 # Routers under the API base (and so under every version prefix) …
 API_ROUTERS = [auth_router, companies_router, mfa_router, status_router]
 # … and the browser pages at the host root.
-PAGE_ROUTERS = [auth_pages_router, portal_router]
+PAGE_ROUTERS = [auth_root_router, auth_pages_router, portal_router]
 
 DESCRIPTION = """Kirjuri speaks the Procountor API 26.04. Every path below answers under `/api`,
 `/latest/api`, `/supported/api` and `/v2604/api`. Authenticate with `POST /api/oauth/token`

@@ -23,8 +23,10 @@ from kirjuri.config import get_settings
 app = typer.Typer(help="Kirjuri: open financial-management server, Procountor API compatible.", no_args_is_help=True)
 sandbox_app = typer.Typer(help="Private testing environments (sandboxes).", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys of users.", no_args_is_help=True)
+mfa_app = typer.Typer(help="Two-step verification: list, confirm or reject a user's pending transactions.")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(mfa_app, name="mfa")
 console = Console(stderr=True)
 
 
@@ -143,6 +145,64 @@ def apikey_create(
             session, company_id=company_id, user_id=user.id, client=client, name=name
         )
     sys.stdout.write(api_key + "\n")
+
+
+def _mfa_user_id(session: Session, username: str) -> int:
+    from kirjuri.companies import repository as companies_repository
+
+    user = companies_repository.user_by_username(session, username)
+    if user is None:
+        console.print("[red]unknown user[/red]")
+        raise typer.Exit(1)
+    return user.id
+
+
+def _mfa_decide(transaction_id: str, username: str, *, approve: bool) -> None:
+    # companies.service registers the USER_UPDATE handler; areas with more kinds add theirs on import.
+    import kirjuri.companies.service  # noqa: F401
+    from kirjuri.core.errors import KirjuriError
+    from kirjuri.mfa import service as mfa_service
+
+    try:
+        with unit_of_work() as session:
+            user_id = _mfa_user_id(session, username)
+            decide = mfa_service.confirm if approve else mfa_service.reject
+            transaction = decide(session, transaction_id=transaction_id, user_id=user_id)
+            status = transaction.status
+    except KirjuriError as exc:
+        console.print(f"[red]{exc.code}[/red] ({exc.status})")
+        raise typer.Exit(1) from exc
+    sys.stdout.write(f"{transaction_id} {status}\n")
+
+
+@mfa_app.command("list")
+def mfa_list(username: Annotated[str, typer.Option(help="User whose pending transactions to list.")]) -> None:
+    """The user's pending (unexpired) transactions in every company, newest first."""
+    from kirjuri.mfa import rules as mfa_rules
+    from kirjuri.mfa import service as mfa_service
+
+    with unit_of_work() as session:
+        for tx in mfa_service.pending_for_user(session, user_id=_mfa_user_id(session, username)):
+            expires = mfa_rules.expires_at(tx.created_at).isoformat(timespec="seconds")
+            sys.stdout.write(f"{tx.id}\t{tx.kind}\tcompany {tx.company_id}\texpires {expires}\n")
+
+
+@mfa_app.command("confirm")
+def mfa_confirm(
+    transaction_id: Annotated[str, typer.Argument(help="The transaction identifier.")],
+    username: Annotated[str, typer.Option(help="The user who started the transaction.")],
+) -> None:
+    """Approve a pending transaction as the user: the change is applied now."""
+    _mfa_decide(transaction_id, username, approve=True)
+
+
+@mfa_app.command("reject")
+def mfa_reject(
+    transaction_id: Annotated[str, typer.Argument(help="The transaction identifier.")],
+    username: Annotated[str, typer.Option(help="The user who started the transaction.")],
+) -> None:
+    """Refuse a pending transaction: nothing is applied; the poller gets 406."""
+    _mfa_decide(transaction_id, username, approve=False)
 
 
 @app.command()

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     # Requests per second per (API client, company); bursts up to one second's worth.
     rate_limit_per_second: int = 60
+    # Token/revocation requests per second per client id and per remote address (§ auth.server).
+    token_rate_per_second: int = 10
     redis_url: str | None = None
     access_token_ttl: int = 3600
     refresh_token_ttl: int = 60 * 60 * 24 * 30

@@ -5,6 +5,7 @@ from kirjuri.auth.models import ApiKey, AuthorizationCode, OAuthClient, Token
 from kirjuri.companies.models import Company, CompanySetting, CompanyUser, User, VerifierList, VerifierListMember
 from kirjuri.db.base import Base
 from kirjuri.db.counters import CompanyCounter
+from kirjuri.mfa.models import MfaTransaction
 
 metadata = Base.metadata
 
@@ -16,6 +17,7 @@ __all__ = [
     "CompanySetting",
     "CompanyUser",
     "IdempotencyRecord",
+    "MfaTransaction",
     "OAuthClient",
     "Token",
     "User",

@@ -49,8 +49,12 @@ def gcra(tat: float, now: float, *, rate: float, burst: int) -> tuple[Decision, 
     if allow_at > now:
         remaining = 0
         return Decision(False, burst, remaining, tat - now, allow_at - now), tat
-    remaining = int((now - allow_at) / interval)
-    return Decision(True, burst, min(burst, remaining), new_tat - now, 0.0), new_tat
+    return Decision(True, burst, _remaining(now, allow_at, interval, burst), new_tat - now, 0.0), new_tat
+
+
+def _remaining(now: float, allow_at: float, interval: float, burst: int) -> int:
+    # Requests still allowed at `now`; the epsilon keeps 0.6 / 0.2 = 2.9999… from losing one.
+    return max(0, min(burst, math.floor((now - allow_at) / interval + 1e-9)))
 
 
 class MemoryLimiter:
@@ -103,8 +107,8 @@ class RedisLimiter:
         allowed, tat_raw = self._script(keys=[f"kirjuri:rl:{key}"], args=[now, interval, interval * burst])
         tat = float(tat_raw)
         if allowed:
-            remaining = int((now - (tat - interval * burst)) / interval)
-            return Decision(True, burst, max(0, min(burst, remaining)), tat - now, 0.0)
+            remaining = _remaining(now, tat - interval * burst, interval, burst)
+            return Decision(True, burst, remaining, tat - now, 0.0)
         return Decision(False, burst, 0, tat - now, tat + interval - interval * burst - now)
 
 

@@ -1,9 +1,9 @@
 """`KirjuriRoute`: the unit of work and the wire format around every endpoint.
 
 Invariant: each request is one transaction. The route parses JSON with exact decimals, refuses
-a body of the wrong media type (415), renders what the endpoint returns with exact decimals,
-and then — before a byte of the response is sent — commits (on success) or rolls back (on
-any error). The stored response of an idempotent request is written in that same commit.
+a body of the wrong media type (415) or over the route's size limit (413), renders what the
+endpoint returns with exact decimals, and then — before a byte of the response is sent —
+commits (on success) or rolls back (on any error). The stored response of an idempotent request is written in that same commit.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from fastapi.routing import APIRoute
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Message, Receive
 
 from kirjuri.api.wire import WireRequest, WireResponse, to_plain
 from kirjuri.core.errors import KirjuriError
@@ -69,8 +71,44 @@ def _has_body(request: Request) -> bool:
     return (length is not None and length != "0") or "transfer-encoding" in request.headers
 
 
+def _declared_length(request: Request) -> int | None:
+    try:
+        return int(request.headers["content-length"])
+    except (KeyError, ValueError):
+        return None
+
+
+def default_max_body_size() -> int:
+    """The body limit of a route that names none: `max_json_body_bytes` of the settings."""
+    try:
+        from kirjuri.config import get_settings
+
+        return get_settings().max_json_body_bytes
+    except Exception:  # settings not readable (yet): the documented default
+        return 2_000_000
+
+
+def _limited_receive(receive: Receive, limit: int) -> Receive:
+    received = 0
+
+    async def limited() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                # An HTTPException passes FastAPI's body reading unchanged (→ 413 error body).
+                raise HTTPException(413, "PAYLOAD_TOO_LARGE")
+        return message
+
+    return limited
+
+
 class KirjuriRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        # Every route has a body limit; a route may name a larger one (attachments). It is
+        # enforced here rather than by Starlette's limiter, whose 413 is plain text.
+        self.body_limit: int = kwargs.pop("max_body_size", None) or default_max_body_size()
         super().__init__(path, _wire_endpoint(endpoint, kwargs.get("status_code")), **kwargs)
 
     def _body_kind(self) -> str | None:
@@ -88,7 +126,11 @@ class KirjuriRoute(APIRoute):
         body_kind = self._body_kind()
 
         async def handler(request: Request) -> Response:
-            request = WireRequest(request.scope, request.receive)
+            length = _declared_length(request)
+            if length is not None and length > self.body_limit:
+                # Refused before the endpoint runs, also when it never reads the body.
+                raise KirjuriError("PAYLOAD_TOO_LARGE", 413)
+            request = WireRequest(request.scope, _limited_receive(request.receive, self.body_limit))
             if body_kind and request.method in BODY_METHODS and _has_body(request):
                 _check_media_type(body_kind, request.headers.get("content-type"))
             try:
@@ -117,18 +159,25 @@ async def _finish(request: Request, *, commit: bool, response: Response | None =
     session: Session | None = getattr(request.state, "db", None)
     if session is None:
         return
+    request.state.db = None
+    hooks: list[Callable[[Session, Response], None]] = getattr(request.state, "before_commit", [])
+    # One hop to the thread pool for the whole ending: it is on every request's path.
+    await run_in_threadpool(_end, session, commit, hooks, response)
+
+
+def _end(
+    session: Session, commit: bool, hooks: list[Callable[[Session, Response], None]], response: Response | None
+) -> None:
     try:
         if commit:
-            before_commit: list[Callable[[Session, Response], None]] = getattr(request.state, "before_commit", [])
-            for hook in before_commit:
+            for hook in hooks:
                 assert response is not None
                 hook(session, response)
-            await run_in_threadpool(_commit, session)
+            _commit(session)
         else:
-            await run_in_threadpool(session.rollback)
+            session.rollback()
     finally:
-        await run_in_threadpool(session.close)
-        request.state.db = None
+        session.close()
 
 
 def _commit(session: Session) -> None:

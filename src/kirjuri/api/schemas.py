@@ -47,8 +47,15 @@ class WireModel(BaseModel):
         return _check_text(value)
 
 
-# Numbers that are money or rates: exact decimals, documented as JSON numbers.
-Decimal2 = Annotated[Decimal, Field(allow_inf_nan=False), WithJsonSchema({"type": "number"})]
+# Numbers that are money or rates: exact decimals, documented as JSON numbers. Magnitudes of
+# 10^17 and more (`1e400`, a 5000-digit integer) are refused with OUT_OF_RANGE at the field,
+# before they reach arithmetic or a database column.
+DECIMAL_LIMIT = Decimal(10) ** 17
+Decimal2 = Annotated[
+    Decimal,
+    Field(allow_inf_nan=False, gt=-DECIMAL_LIMIT, lt=DECIMAL_LIMIT),
+    WithJsonSchema({"type": "number"}),
+]
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1), WithJsonSchema({"type": "integer", "format": "int32"})]
 Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1), WithJsonSchema({"type": "integer", "format": "int64"})]
 

@@ -7,6 +7,7 @@ numbers with every digit. NaN and Infinity are not JSON and are refused.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,16 +21,35 @@ _decoder = msgspec.json.Decoder(float_hook=Decimal)
 _encoder = msgspec.json.Encoder(decimal_format="number")
 
 
-class MalformedJson(ValueError):
-    pass
+class MalformedJson(json.JSONDecodeError):
+    """A JSONDecodeError, so FastAPI reports it as `json_invalid` (→ 400 `MALFORMED_JSON`)."""
+
+    def __init__(self, message: str, body: bytes) -> None:
+        super().__init__(message, body.decode("utf-8", "replace"), 0)
 
 
 def loads(body: bytes) -> Any:
     try:
-        value = _decoder.decode(body)
+        return _decoder.decode(body)
+    except msgspec.ValidationError:
+        # An integer beyond 64 bits: decode it (as Decimal) so that validation can name
+        # the field that carries it, instead of refusing the whole document.
+        return _loads_big_numbers(body)
     except (msgspec.DecodeError, ValueError) as exc:
-        raise MalformedJson(str(exc)) from exc
-    return value
+        raise MalformedJson(str(exc), body) from exc
+
+
+def _loads_big_numbers(body: bytes) -> Any:
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"{constant} is not JSON")
+
+    def big_int(digits: str) -> int | Decimal:
+        return int(digits) if len(digits) <= 4000 else Decimal(digits)  # int() refuses > 4300 digits
+
+    try:
+        return json.loads(body, parse_float=Decimal, parse_int=big_int, parse_constant=refuse)
+    except ValueError as exc:
+        raise MalformedJson(str(exc), body) from exc
 
 
 def dumps(content: Any) -> bytes:

@@ -83,3 +83,18 @@ def code_by_hash(session: Session, code_hash: str) -> AuthorizationCode | None:
 
 def tokens_from_code(session: Session, code_hash: str) -> list[Token]:
     return list(session.execute(select(Token).where(Token.code_hash == code_hash)).scalars())
+
+
+def successor_chain(session: Session, token: Token) -> list[Token]:
+    """The token and every successor it was rotated into, oldest first (cycle-safe)."""
+    chain = [token]
+    seen = {token.id}
+    current = token
+    while current.successor_id is not None and current.successor_id not in seen:
+        successor = session.get(Token, current.successor_id)
+        if successor is None:
+            break
+        chain.append(successor)
+        seen.add(successor.id)
+        current = successor
+    return chain

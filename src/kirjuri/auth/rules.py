@@ -105,5 +105,39 @@ def redirect_matches(registered: str, given: str | None) -> bool:
 SECRET_QUERY_PARAMS = frozenset({"client_secret", "api_key", "code", "refresh_token", "password", "code_verifier"})
 
 
-def secrets_in_query(params: list[str]) -> list[str]:
-    return sorted({p for p in params if p in SECRET_QUERY_PARAMS})
+def secrets_in_query(params: list[str], *, also: frozenset[str] = frozenset()) -> list[str]:
+    """The secret-bearing names among `params`; `also` adds endpoint-specific ones (`token` at
+    the revocation endpoint)."""
+    return sorted({p for p in params if p in SECRET_QUERY_PARAMS or p in also})
+
+
+def code_expired(expires_at: datetime, now: datetime) -> bool:
+    """An authorization code is usable strictly before its expiry instant."""
+    return now >= expires_at
+
+
+def refresh_retry_allowed(rotated_at: datetime, now: datetime, grace_seconds: int) -> bool:
+    """A rotated refresh token presented again within the grace window is a retry (the client
+    lost the answer, or two of its threads refreshed at once), after it a sign of theft."""
+    return (now - rotated_at).total_seconds() <= grace_seconds
+
+
+# RFC 6749 §5.2 error → (HTTP status, Procountor-style code). Bad client credentials answer what
+# Procountor answers for every authentication failure: 401 "Unauthorized".
+OAUTH_ERRORS: dict[str, tuple[int, str]] = {
+    "invalid_client": (401, "Unauthorized"),
+    "invalid_request": (400, "INVALID_REQUEST"),
+    "invalid_grant": (400, "INVALID_GRANT"),
+    "unauthorized_client": (400, "UNAUTHORIZED_CLIENT"),
+    "unsupported_grant_type": (400, "UNSUPPORTED_GRANT_TYPE"),
+    "invalid_scope": (400, "INVALID_SCOPE"),
+    "unsupported_token_type": (400, "UNSUPPORTED_TOKEN_TYPE"),
+    "insecure_transport": (400, "INSECURE_TRANSPORT"),
+}
+
+
+def oauth_error(error: str | None, status: int | None = None) -> tuple[int, str]:
+    """The status and code of the Procountor error body for an OAuth2 error name."""
+    if error in OAUTH_ERRORS:
+        return OAUTH_ERRORS[error]
+    return (status or 400, (error or "invalid_request").upper())

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, literal, update
 from sqlalchemy.orm import Session
 
 from kirjuri.auth import repository, rules
@@ -20,6 +20,7 @@ from kirjuri.companies.models import User
 from kirjuri.core import clock
 from kirjuri.core.errors import KirjuriError
 from kirjuri.core.ids import new_secret, sha256_hex
+from kirjuri.db.base import UTCDateTime
 from kirjuri.db.counters import next_value
 
 
@@ -247,3 +248,74 @@ def create_authorization_code(
     )
     session.flush()
     return code
+
+
+def consume_authorization_code(session: Session, *, code: AuthorizationCode, at: datetime | None = None) -> bool:
+    """Mark a code used. False when another request used it first — then nothing changed.
+
+    One conditional UPDATE: two concurrent exchanges of the same code cannot both succeed (the
+    second waits for the first's row lock, then finds `used_at` set)."""
+    result = session.execute(
+        update(AuthorizationCode)
+        .where(AuthorizationCode.code_hash == code.code_hash, AuthorizationCode.used_at.is_(None))
+        .values(used_at=at or clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    claimed = getattr(result, "rowcount", 0) == 1
+    if claimed:
+        session.refresh(code)
+    return claimed
+
+
+def revoke_tokens_of_code(session: Session, *, code_hash: str, at: datetime | None = None) -> int:
+    """Revoke every token issued from this authorization code, successors included (a replayed
+    code means it leaked). Returns how many were still live."""
+    result = session.execute(
+        update(Token)
+        .where(Token.code_hash == code_hash, Token.revoked_at.is_(None))
+        .values(revoked_at=at or clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return int(getattr(result, "rowcount", 0))
+
+
+def revoke_token_family(session: Session, *, token: Token, at: datetime | None = None) -> None:
+    """Revoke the token and every token of its family: all tokens of the code it descends from
+    (refreshed successors inherit `code_hash`), or else its chain of successors."""
+    at = at or clock.now()
+    if token.code_hash is not None:
+        revoke_tokens_of_code(session, code_hash=token.code_hash, at=at)
+        session.refresh(token)
+        return
+    for member in repository.successor_chain(session, token):
+        if member.revoked_at is None:
+            member.revoked_at = at
+    session.flush()
+
+
+def rotate_refresh_token(session: Session, *, token: Token, successor: Token, at: datetime | None = None) -> None:
+    """Record that `token`'s refresh token was exchanged for `successor`.
+
+    `rotated_at` keeps the first exchange's time (a retry in the grace window does not extend
+    the window); `successor_id` points to the newest successor."""
+    session.execute(
+        update(Token)
+        .where(Token.id == token.id)
+        .values(
+            rotated_at=func.coalesce(Token.rotated_at, literal(at or clock.now(), UTCDateTime())),
+            successor_id=successor.id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    session.refresh(token)
+
+
+def logout(session: Session, *, access_token: str) -> bool:
+    """End the session of a bearer token (`POST /logout`). False when the token is not usable now
+    (unknown, expired, revoked, or its key/membership gone) — then nothing changes."""
+    if repository.principal_row(session, sha256_hex(access_token), clock.now()) is None:
+        return False
+    return revoke_access_token(session, access_token=access_token)

@@ -85,3 +85,23 @@ def verifier_list_members(
         .order_by(VerifierListMember.list_id, VerifierListMember.role, VerifierListMember.order_no)
     ).all()
     return [(m, u) for m, u in rows]
+
+
+def company_for_update(session: Session, company_id: int) -> Company | None:
+    return session.get(Company, company_id, with_for_update=True)
+
+
+def user_for_update(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id, with_for_update=True)
+
+
+def members_by_ids(session: Session, *, company_id: int, user_ids: list[int]) -> dict[int, tuple[User, str]]:
+    """Members among `user_ids`, with their role in the company, in one query."""
+    if not user_ids:
+        return {}
+    rows = session.execute(
+        select(User, CompanyUser.role)
+        .join(CompanyUser, CompanyUser.user_id == User.id)
+        .where(CompanyUser.company_id == company_id, User.id.in_(user_ids))
+    ).all()
+    return {user.id: (user, role) for user, role in rows}

@@ -4,11 +4,24 @@ that read it.
 Invariant: a right is one of ALL_RIGHTS, VIEWING_RIGHTS, NO_ACCESS, NOT_ENABLED; reading needs
 VIEWING_RIGHTS or ALL_RIGHTS, writing needs ALL_RIGHTS; a right missing from the document is
 NO_ACCESS. Limitation flags (`personal…Only`, `prevent…`) are booleans that narrow a right.
+
+Also the pure checks of company basic info (business registration numbers, python-stdnum) and
+of a user's own contact data.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
+
+from stdnum.dk import cvr
+from stdnum.exceptions import ValidationError
+from stdnum.fi import ytunnus
+from stdnum.no import orgnr as no_orgnr
+from stdnum.se import orgnr
+
+from kirjuri.core.errors import ErrorItem, KirjuriError
 
 ALL_RIGHTS = "ALL_RIGHTS"
 VIEWING_RIGHTS = "VIEWING_RIGHTS"
@@ -130,3 +143,70 @@ def normalise(rights: dict[str, Any]) -> dict[str, dict[str, Any]]:
             else:
                 result[group][name] = value if value in LEVELS else NO_ACCESS
     return result
+
+
+def allows_any(rights: dict[str, Any], names: tuple[str, ...], *, write: bool = False) -> bool:
+    """True when any of the rights `names` is held at the needed level."""
+    return any(allows(rights, name, write=write) for name in names)
+
+
+# --- business identifiers ---------------------------------------------------------------------
+
+# Registration numbers Kirjuri can check (python-stdnum); other types are stored as given.
+_BRN_VALIDATORS: dict[str, tuple[Callable[[str], str], Callable[[str], str]]] = {
+    "FI": (ytunnus.validate, ytunnus.format),
+    "SE": (orgnr.validate, orgnr.format),
+    "NO": (no_orgnr.validate, no_orgnr.format),
+    "DK": (cvr.validate, cvr.compact),
+}
+
+
+def business_id_type(brn_type: str | None, country: str) -> str | None:
+    """The registration-number type: the given one, else FI for a company in Finland."""
+    if brn_type:
+        return brn_type
+    return "FI" if country == "FINLAND" else None
+
+
+def normalise_business_id(brn_type: str | None, code: str | None) -> str | None:
+    """The stored form of a business registration number; `ERROR_BRN_CODE` when invalid or missing.
+
+    A Finnish company (type FI) must have a valid Y-tunnus (check digit, `1234567-8`); SE, NO and
+    DK numbers are checked too; other types only need a code when a type is given.
+    """
+    code = (code or "").strip() or None
+    if brn_type is None:
+        if code is not None:
+            raise KirjuriError("REQUIRED", 400, "businessIdentifier.brnType")
+        return None
+    if code is None:
+        raise KirjuriError("ERROR_BRN_CODE", 400, "businessIdentifier.code")
+    validator = _BRN_VALIDATORS.get(brn_type)
+    if validator is None:
+        return code
+    validate, fmt = validator
+    try:
+        return fmt(validate(code))
+    except ValidationError as exc:
+        raise KirjuriError("ERROR_BRN_CODE", 400, "businessIdentifier.code") from exc
+
+
+# --- the user's own data -----------------------------------------------------------------------
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_PHONE = re.compile(r"^\+?[0-9(][0-9 ()-]{3,38}$")
+
+
+def check_user_contact(*, email: str, mobile_phone: str, secondary_phone: str | None) -> None:
+    """E-mail and phone numbers of a user update: plausible, and fitting their columns."""
+    problems: list[ErrorItem] = []
+    if not _EMAIL.match(email):
+        problems.append(ErrorItem(400, "INVALID_EMAIL", "email"))
+    if not mobile_phone.strip():
+        problems.append(ErrorItem(400, "REQUIRED", "mobilePhone"))
+    elif not _PHONE.match(mobile_phone.strip()):
+        problems.append(ErrorItem(400, "INVALID_PHONE_NUMBER", "mobilePhone"))
+    if secondary_phone and not _PHONE.match(secondary_phone.strip()):
+        problems.append(ErrorItem(400, "INVALID_PHONE_NUMBER", "secondaryPhone"))
+    if problems:
+        raise KirjuriError.many(problems)

@@ -1,4 +1,5 @@
-"""Wire schemas of companies, users, rights and session info — names and fields as in the contract."""
+"""Wire schemas of companies, users, rights and session info — names and fields as in the contract,
+plus Kirjuri's member listing (`CompanyUser`, `CompanyUserSearchResult`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from kirjuri.api.schemas import Decimal2, Int32, Int64, WireModel
+from kirjuri.api.schemas import Decimal2, Int32, Int64, SearchResult, WireModel
 from kirjuri.core.countries import COUNTRIES
 
 Country = StrEnum("Country", {c: c for c in COUNTRIES})  # type: ignore[misc]
@@ -123,14 +124,14 @@ class CompanyAddress(WireModel):
     street: Annotated[str | None, _text(80)] = None
     zip: Annotated[str | None, _text(20)] = None
     city: Annotated[str | None, _text(40)] = None
-    country: str | None = None
+    country: Country | None = None
 
 
 class CompanyBillingAddress(WireModel):
     street: Annotated[str | None, _text(80)] = None
     zip: Annotated[str | None, _text(20)] = None
     city: Annotated[str | None, _text(40)] = None
-    country: str | None = None
+    country: Country | None = None
 
 
 class BusinessIdentifier(WireModel):
@@ -407,3 +408,18 @@ class UserPrivileges(WireModel):
 class TransactionIdentifier(WireModel):
     transaction_identifier: str | None = None
     confirmation_app: str | None = None
+
+
+class CompanyUser(WireModel):
+    """Kirjuri extra: a member of the company as `GET /api/kirjuri/users` lists it."""
+
+    id: Int32 | None = None
+    username: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    role: str | None = None
+
+
+class CompanyUserSearchResult(SearchResult[CompanyUser]):
+    pass

@@ -33,6 +33,9 @@ def travel(delta: timedelta) -> None:
 
 
 def reset() -> None:
-    global _offset
+    """Back to the wall clock (tests only). The strictly-increasing guard restarts too: without
+    that, after a `travel()` forward every later `now()` would stay pinned to the travelled time."""
+    global _offset, _last
     with _lock:
         _offset = timedelta(0)
+        _last = datetime.min.replace(tzinfo=UTC)

@@ -18,7 +18,9 @@ def round_money(amount: Decimal, places: int = 2) -> Decimal:
     """Round to `places` decimals, half away from zero: 0.005 → 0.01, -0.005 → -0.01."""
     if not isinstance(amount, Decimal):
         raise TypeError(f"money must be Decimal, got {type(amount).__name__}")
-    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    # -0.004 rounds to zero, not to a "-0.00" that would be shown on an invoice.
+    return abs(rounded) if rounded.is_zero() else rounded
 
 
 def to_minor(amount: Decimal) -> int:

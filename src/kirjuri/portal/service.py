@@ -1,0 +1,134 @@
+"""Verbs of the developer portal: sign up, request a testing environment, manage own API keys,
+answer pending confirmations.
+
+Invariants: the user always comes from the browser session, never from a form; a user acts only
+on their own keys in companies they belong to; secrets created here (client secret, API key)
+are returned once to be shown once and are stored only hashed. Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kirjuri.auth import repository as auth_repository
+from kirjuri.auth import service as auth_service
+from kirjuri.auth.models import ApiKey
+from kirjuri.companies import repository as companies_repository
+from kirjuri.companies import service as companies_service
+from kirjuri.companies.models import User
+from kirjuri.core.errors import KirjuriError
+from kirjuri.mfa import rules as mfa_rules
+from kirjuri.mfa import service as mfa_service
+from kirjuri.portal import repository
+from kirjuri.portal.schemas import ApiKeyForm, RegisterForm, SandboxForm
+from kirjuri.sandbox import service as sandbox_service
+from kirjuri.sandbox.service import SandboxCredentials
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRow:
+    company_id: int
+    company_name: str
+    key_id: int
+    name: str
+    client_id: str
+    client_name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+def register_developer(session: Session, *, form: RegisterForm) -> User:
+    return companies_service.create_user(
+        session,
+        username=form.username,
+        first_name=form.first_name,
+        last_name=form.last_name,
+        email=form.email,
+        password=form.password,
+        is_developer=True,
+    )
+
+
+def request_sandbox(session: Session, *, user: User, form: SandboxForm) -> SandboxCredentials:
+    if not user.is_developer:
+        raise KirjuriError("NOT_A_DEVELOPER", 403)
+    return sandbox_service.create_sandbox(
+        session, name=form.company_name, redirect_uri=form.redirect_uri, developer_user_id=user.id
+    )
+
+
+def api_keys(session: Session, *, user_id: int) -> list[KeyRow]:
+    return [
+        KeyRow(
+            company_id=key.company_id,
+            company_name=company.name,
+            key_id=key.id,
+            name=key.name,
+            client_id=client.client_id,
+            client_name=client.name,
+            created_at=key.created_at,
+            last_used_at=key.last_used_at,
+            revoked_at=key.revoked_at,
+        )
+        for key, company, client in repository.api_keys_of_user(session, user_id=user_id)
+    ]
+
+
+def create_api_key(session: Session, *, user_id: int, form: ApiKeyForm) -> tuple[ApiKey, str]:
+    """A key for (user, company, client typed in), as in Procountor's UI; (row, key shown once)."""
+    client = auth_repository.client_by_client_id(session, form.client_id)
+    if client is None:
+        raise KirjuriError("UNKNOWN_CLIENT", 400, "client_id")
+    return auth_service.create_api_key(
+        session, company_id=form.company_id, user_id=user_id, client=client, name=form.name
+    )
+
+
+def revoke_api_key(session: Session, *, user_id: int, company_id: int, key_id: int) -> None:
+    auth_service.revoke_api_key(session, company_id=company_id, key_id=key_id, user_id=user_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmationRow:
+    transaction_id: str
+    company_id: int
+    company_name: str
+    kind: str
+    details: str
+    created_at: datetime
+    expires_at: datetime
+
+
+def pending_confirmations(session: Session, *, user_id: int) -> list[ConfirmationRow]:
+    names = {c.id: c.name for c in companies_repository.companies_of_user(session, user_id=user_id)}
+    return [
+        ConfirmationRow(
+            transaction_id=t.id,
+            company_id=t.company_id,
+            company_name=names.get(t.company_id, str(t.company_id)),
+            kind=t.kind.replace("_", " ").capitalize(),
+            details=_details(t.payload),
+            created_at=t.created_at,
+            expires_at=mfa_rules.expires_at(t.created_at),
+        )
+        for t in mfa_service.pending_for_user(session, user_id=user_id)
+        if t.company_id in names
+    ]
+
+
+def _details(payload: dict[str, Any], limit: int = 600) -> str:
+    text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def decide_confirmation(session: Session, *, user_id: int, transaction_id: str, approve: bool) -> None:
+    if approve:
+        mfa_service.confirm(session, transaction_id=transaction_id, user_id=user_id)
+    else:
+        mfa_service.reject(session, transaction_id=transaction_id, user_id=user_id)
