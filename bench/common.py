@@ -87,7 +87,7 @@ def run_wrk(
         f"--threads={threads}",
         f"--connections={connections}",
         f"--duration={max(1, round(seconds))}s",
-        "--timeout=5s",
+        "--timeout=2s",
         f"--script={WRK_REPORT}",
     ]
     for key, value in (headers or {}).items():
@@ -100,7 +100,9 @@ def run_wrk(
     data = json.loads(line.removeprefix("WRK_JSON "))
     errors = sum(data[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts"))
     if errors and not allow_errors:
-        raise BenchError(f"{name}: {errors} failed requests (socket errors or status >= 400) — {data}")
+        raise BenchError(f"{name}: {errors} failed requests (socket errors, timeouts or status >= 400) — {data}")
+    if data["requests"] == 0:
+        raise BenchError(f"{name}: no request answered in {seconds:.0f} s — the server is stalled")
     duration = data["duration_us"] / 1e6
     return WrkResult(
         name=name,

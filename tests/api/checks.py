@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from kirjuri.companies.models import VerifierList
 
 
-def assert_error(response: httpx.Response, status: int, message: str | None = None, field: str | None = None) -> dict[str, Any]:
+def assert_error(
+    response: httpx.Response, status: int, message: str | None = None, field: str | None = None
+) -> dict[str, Any]:
     """The Procountor error body, as JSON, with the status repeated; never HTML or a trace."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/json"), response.headers

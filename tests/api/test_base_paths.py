@@ -22,9 +22,7 @@ def test_every_prefix_reaches_the_same_route(wire: TestClient, prefix: str, slas
 
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_authenticated_route_and_body_under_every_prefix(wire: TestClient, tenant: Tenant, prefix: str) -> None:
-    assert wire.get(f"{prefix}/kirjuri-test/whoami", headers=tenant.headers).json() == {
-        "companyId": tenant.company_id
-    }
+    assert wire.get(f"{prefix}/kirjuri-test/whoami", headers=tenant.headers).json() == {"companyId": tenant.company_id}
     assert wire.get(f"{prefix}/sessioninfo", headers=tenant.headers).json()["companyId"] == tenant.company_id
     response = wire.post(f"{prefix}/kirjuri-test/sum/", json={"a": 1, "b": 2})
     assert response.status_code == 200

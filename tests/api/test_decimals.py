@@ -27,7 +27,17 @@ def test_point_one_plus_point_two_is_exactly_point_three(wire: TestClient) -> No
 
 @pytest.mark.parametrize(
     "literal",
-    ["12345678901234567.89", "-12345678901234567.89", "0.000000000000000001", "99999999999999999.99", "1.10", "19.2022", "0", "100", "-0.5"],
+    [
+        "12345678901234567.89",
+        "-12345678901234567.89",
+        "0.000000000000000001",
+        "99999999999999999.99",
+        "1.10",
+        "19.2022",
+        "0",
+        "100",
+        "-0.5",
+    ],
 )
 def test_decimals_round_trip_digit_for_digit(wire: TestClient, literal: str) -> None:
     # (very small values are written in exponent form, 1E-18: still a JSON number, exactly)

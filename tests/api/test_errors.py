@@ -61,7 +61,11 @@ OK = b'{"name":"x","amount":1'
         (OK + b',"invoiceDate":20260130}', "INVALID_DATE", "invoiceDate"),
         (OK + b',"invoiceRows":{}}', "INVALID_ARRAY", "invoiceRows"),
         (OK + b',"invoiceRows":[{}]}', "REQUIRED", "invoiceRows[0].vatPercent"),
-        (OK + b',"invoiceRows":[{"vatPercent":24},{"vatPercent":"x"}]}', "INVALID_DECIMAL", "invoiceRows[1].vatPercent"),
+        (
+            OK + b',"invoiceRows":[{"vatPercent":24},{"vatPercent":"x"}]}',
+            "INVALID_DECIMAL",
+            "invoiceRows[1].vatPercent",
+        ),
         (OK + b',"invoiceRows":[{"vatPercent":24,"quantity":1e400}]}', "OUT_OF_RANGE", "invoiceRows[0].quantity"),
         (OK + b',"invoiceRows":[{"vatPercent":24,"tags":[1]}]}', "INVALID_STRING", "invoiceRows[0].tags[0]"),
         (OK + b',"invoiceRows":[5]}', "INVALID_OBJECT", "invoiceRows[0]"),
@@ -193,7 +197,8 @@ def test_415_json_route_with_another_media_type(wire: TestClient, content_type: 
 
 
 @pytest.mark.parametrize(
-    "content_type", ["application/json", "application/json; charset=utf-8", "Application/JSON", "application/vnd.x+json"]
+    "content_type",
+    ["application/json", "application/json; charset=utf-8", "Application/JSON", "application/vnd.x+json"],
 )
 def test_json_media_types_are_accepted(wire: TestClient, content_type: str) -> None:
     response = wire.post(ECHO, content=b'{"name":"x","amount":1}', headers={"content-type": content_type})

@@ -68,7 +68,13 @@ def test_envelope_defaults(wire: TestClient, tenant: Tenant, members: list[int])
     ],
 )
 def test_pages(
-    wire: TestClient, tenant: Tenant, members: list[int], query: str, positions: list[int], meta: tuple[int, int, int]
+    wire: TestClient,
+    tenant: Tenant,
+    members: list[int],
+    *,
+    query: str,
+    positions: list[int],
+    meta: tuple[int, int, int],
 ) -> None:
     ids, got = _get(wire, tenant, query)
     assert ids == [members[p] for p in positions]

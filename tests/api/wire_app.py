@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Form, Path
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
@@ -43,7 +44,7 @@ class Row(WireModel):
     product: str | None = None
     vat_percent: Decimal2
     quantity: Decimal2 | None = None
-    tags: list[str] = []
+    tags: list[str] = Field(default_factory=list)
 
 
 class Document(WireModel):
@@ -53,8 +54,8 @@ class Document(WireModel):
     big: Int64 | None = None
     invoice_date: date | None = None
     color: Color | None = None
-    invoice_rows: list[Row] = []
-    notes: list[str] = []
+    invoice_rows: list[Row] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
 
 
 class Pair(WireModel):

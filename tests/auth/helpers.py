@@ -110,7 +110,9 @@ def make_public_client(session_factory: sessionmaker[Session]) -> PublicClient:
         return PublicClient(new.client.client_id, new.client.redirect_uri)
 
 
-def token_row(session_factory: sessionmaker[Session], *, access: str | None = None, refresh: str | None = None) -> Token:
+def token_row(
+    session_factory: sessionmaker[Session], *, access: str | None = None, refresh: str | None = None
+) -> Token:
     with session_factory() as session:
         if access is not None:
             row = repository.token_by_access_hash(session, sha256_hex(access))

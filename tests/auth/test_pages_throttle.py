@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from fastapi import FastAPI
 
@@ -15,10 +17,15 @@ REDIRECT = "https://app.example.com/callback"
 
 
 class FakeClock:
-    def __init__(self) -> None:
+    """Moves `step` seconds per reading: the limiter is read once per look or failure, and in
+    real life a password verification (tens of milliseconds) lies between two of them."""
+
+    def __init__(self, step: float = 0.002) -> None:
         self.now = 1000.0
+        self.step = step
 
     def __call__(self) -> float:
+        self.now += self.step
         return self.now
 
 
@@ -70,13 +77,26 @@ def test_address_limit_spans_usernames() -> None:
     assert not throttle.blocked(username="fresh", address="10.1.1.2")
 
 
+@pytest.fixture()
+def frozen_limiter(app: FastAPI) -> Iterator[FakeClock]:
+    """The app's limiter on a clock that moves 2 ms per reading, so no failure drips out mid-test.
+    (Not `monkeypatch`: its undo deletes attributes of Starlette's `State`.)"""
+    clock = FakeClock()
+    real = app.state.limiter
+    app.state.limiter = MemoryLimiter(clock=clock)
+    try:
+        yield clock
+    finally:
+        app.state.limiter = real
+
+
 def _login_page(c, tenant: Tenant) -> str:  # type: ignore[no-untyped-def]
     params = {"response_type": "code", "client_id": tenant.client_id, "redirect_uri": REDIRECT, "state": "s"}
     return str(c.get("/login", params=params).text)
 
 
 def test_throttled_login_answers_429_without_verifying(
-    app: FastAPI, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+    app: FastAPI, tenant: Tenant, monkeypatch: pytest.MonkeyPatch, frozen_limiter: FakeClock
 ) -> None:
     c = browser(app)
     page = _login_page(c, tenant)
@@ -105,7 +125,7 @@ def test_throttled_login_answers_429_without_verifying(
     assert c.post("/login", data={**form, "username": unique("someone"), "password": "x"}).status_code == 401
 
 
-def test_per_address_limit_over_http(app: FastAPI, tenant: Tenant) -> None:
+def test_per_address_limit_over_http(app: FastAPI, tenant: Tenant, frozen_limiter: FakeClock) -> None:
     c = browser(app)
     page = _login_page(c, tenant)
     form = {"csrf_token": csrf(page), "req": field(page, "req"), "password": "wrong"}
@@ -113,6 +133,8 @@ def test_per_address_limit_over_http(app: FastAPI, tenant: Tenant) -> None:
     for _ in range(limit):
         assert c.post("/login", data={**form, "username": unique("guess")}).status_code == 401
     assert c.post("/login", data={**form, "username": unique("guess")}).status_code == 429
+    frozen_limiter.now += 3.1  # one address failure's worth (60 s / 20) drips out
+    assert c.post("/login", data={**form, "username": unique("guess")}).status_code == 401
 
 
 def test_successful_logins_are_not_throttled(app: FastAPI, tenant: Tenant) -> None:

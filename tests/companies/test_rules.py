@@ -138,7 +138,12 @@ def test_normalise_business_id_refuses(brn_type: str | None, code: str | None, e
         ("a@b.fi", "   ", None, [("REQUIRED", "mobilePhone")]),
         ("a@b.fi", "call me", None, [("INVALID_PHONE_NUMBER", "mobilePhone")]),
         ("a@b.fi", "+3584" + "0" * 40, None, [("INVALID_PHONE_NUMBER", "mobilePhone")]),
-        ("x", "", "abc", [("INVALID_EMAIL", "email"), ("REQUIRED", "mobilePhone"), ("INVALID_PHONE_NUMBER", "secondaryPhone")]),
+        (
+            "x",
+            "",
+            "abc",
+            [("INVALID_EMAIL", "email"), ("REQUIRED", "mobilePhone"), ("INVALID_PHONE_NUMBER", "secondaryPhone")],
+        ),
     ],
 )
 def test_check_user_contact(email: str, mobile: str, secondary: str | None, errors: list[tuple[str, str]]) -> None:

@@ -79,8 +79,7 @@ def test_update_company_check_version_sees_the_stored_version(db: Session) -> No
 def test_members_page_and_batch(db: Session) -> None:
     company_id = _company(db)
     users = [
-        service.create_user(db, username=unique("m"), first_name="A", last_name="B", email="a@b.fi")
-        for _ in range(3)
+        service.create_user(db, username=unique("m"), first_name="A", last_name="B", email="a@b.fi") for _ in range(3)
     ]
     for user in users:
         service.add_member(db, company_id=company_id, user_id=user.id, role="USER")
@@ -123,7 +122,12 @@ def test_verifier_lists_group_members_by_role_and_order(db: Session) -> None:
     two = service.create_user(db, username=unique("2"), first_name="Kaksi", last_name="K", email="k@k.fi")
     for user in (one, two):
         service.add_member(db, company_id=company_id, user_id=user.id)
-    db.add_all([VerifierList(company_id=company_id, id=1, name="Ostot"), VerifierList(company_id=company_id, id=2, name="Tyhjä")])
+    db.add_all(
+        [
+            VerifierList(company_id=company_id, id=1, name="Ostot"),
+            VerifierList(company_id=company_id, id=2, name="Tyhjä"),
+        ]
+    )
     db.flush()
     db.add_all(
         [

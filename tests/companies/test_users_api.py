@@ -105,7 +105,16 @@ def test_put_users_ignores_read_only_fields(client: TestClient, tenant: Tenant, 
     assert answer.status_code == 202
     tx = db.get(MfaTransaction, (tenant.company_id, answer.json()["transactionIdentifier"]))
     assert tx is not None
-    assert set(tx.payload) == {"first_name", "last_name", "email", "mobile_phone", "secondary_phone", "street", "zip", "city"}
+    assert set(tx.payload) == {
+        "first_name",
+        "last_name",
+        "email",
+        "mobile_phone",
+        "secondary_phone",
+        "street",
+        "zip",
+        "city",
+    }
 
 
 @pytest.mark.parametrize(
@@ -126,7 +135,7 @@ def test_put_users_ignores_read_only_fields(client: TestClient, tenant: Tenant, 
     ],
 )
 def test_put_users_validation(
-    client: TestClient, tenant: Tenant, db: Session, change: dict[str, Any], field: str, code: str
+    client: TestClient, tenant: Tenant, db: Session, *, change: dict[str, Any], field: str, code: str
 ) -> None:
     body = {**BODY, **change}
     body = {k: v for k, v in body.items() if v is not None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -26,7 +27,7 @@ def test_now_is_aware_utc_and_close_to_the_wall_clock() -> None:
 
 def test_now_is_strictly_increasing() -> None:
     stamps = [clock.now() for _ in range(10_000)]
-    assert all(a < b for a, b in zip(stamps, stamps[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(stamps))
     assert len(set(stamps)) == len(stamps)
 
 
@@ -59,7 +60,7 @@ def test_travel_moves_time_and_reset_brings_it_back() -> None:
     # After a reset the clock is the wall clock again, not pinned to the travelled time.
     assert abs(back - datetime.now(UTC)) < timedelta(seconds=5)
     later = [clock.now() for _ in range(100)]
-    assert all(a < b for a, b in zip([back, *later], later, strict=False))
+    assert all(a < b for a, b in itertools.pairwise([back, *later]))
 
 
 def test_travel_backwards_keeps_now_increasing() -> None:

@@ -55,7 +55,15 @@ def test_to_upper_snake(name: str, code: str) -> None:
 
 @pytest.mark.parametrize(
     ("code", "ok"),
-    [("REQUIRED", True), ("ERROR_BRN_CODE", True), ("A1_B2", True), ("lower", False), ("_X", False), ("1X", False), ("", False)],
+    [
+        ("REQUIRED", True),
+        ("ERROR_BRN_CODE", True),
+        ("A1_B2", True),
+        ("lower", False),
+        ("_X", False),
+        ("1X", False),
+        ("", False),
+    ],
 )
 def test_upper_snake_pattern(code: str, ok: bool) -> None:
     assert bool(UPPER_SNAKE.match(code)) is ok

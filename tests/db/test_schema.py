@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import inspect
 
 from kirjuri import models
-from kirjuri.db.migrate import check
 from kirjuri.db.engine import make_engine
+from kirjuri.db.migrate import check
 
 # Tables that are not per-company: identities, clients and the credentials they hold.
 NOT_PER_COMPANY = {"companies", "users", "oauth_clients", "oauth_codes", "oauth_tokens"}

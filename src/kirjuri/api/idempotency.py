@@ -34,7 +34,11 @@ MAX_KEY_LENGTH = 255
 class IdempotentReplay(Exception):
     def __init__(self, record: IdempotencyRecord) -> None:
         super().__init__("replay")
-        self.record = record
+        # Copied now: the route rolls the session back (expiring the record) before the
+        # handler below writes the response.
+        self.body = bytes(record.body)
+        self.status_code = record.status_code
+        self.content_type = record.content_type
 
 
 def _valid_key(key: str) -> bool:
@@ -107,9 +111,8 @@ def purge_expired(session: Session, *, ttl_hours: int) -> int:
 
 async def _replay(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, IdempotentReplay)
-    record = exc.record
     headers = {"Idempotent-Replayed": "true"}
-    return Response(record.body, status_code=record.status_code, media_type=record.content_type, headers=headers)
+    return Response(exc.body, status_code=exc.status_code, media_type=exc.content_type, headers=headers)
 
 
 def install(app: FastAPI) -> None:

@@ -36,9 +36,20 @@ def _scrub(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
     for key in list(event):
         if key != "event" and _SECRET_KEYS.search(key):
             event[key] = "[REDACTED]"
-        elif isinstance(event[key], str):
-            event[key] = scrub_text(event[key])
+        else:
+            event[key] = _scrub_value(event[key])
     return event
+
+
+def _scrub_value(value: Any) -> Any:
+    # Nested documents too: `log.info("x", body={"password": ...})` must not leak either.
+    if isinstance(value, str):
+        return scrub_text(value)
+    if isinstance(value, dict):
+        return {k: "[REDACTED]" if _SECRET_KEYS.search(str(k)) else _scrub_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub_value(v) for v in value]
+    return value
 
 
 def configure(level: str = "INFO") -> None:

@@ -39,6 +39,11 @@ class Limiter(Protocol):
     def hit(self, key: str, *, rate: float, burst: int) -> Decision: ...
 
 
+# Float timestamps (time.time() ≈ 1.7e9 s) carry rounding noise of ~1e-7 s per step; without a
+# tolerance the last request of a full burst would be refused by a few picoseconds.
+EPSILON = 1e-5
+
+
 def gcra(tat: float, now: float, *, rate: float, burst: int) -> tuple[Decision, float]:
     """One GCRA step: the theoretical arrival time `tat` → (decision, new tat). Pure."""
     interval = 1.0 / rate
@@ -46,7 +51,7 @@ def gcra(tat: float, now: float, *, rate: float, burst: int) -> tuple[Decision, 
     tat = max(tat, now)
     new_tat = tat + interval
     allow_at = new_tat - tolerance
-    if allow_at > now:
+    if allow_at - now > EPSILON:
         remaining = 0
         return Decision(False, burst, remaining, tat - now, allow_at - now), tat
     return Decision(True, burst, _remaining(now, allow_at, interval, burst), new_tat - now, 0.0), new_tat
@@ -54,7 +59,7 @@ def gcra(tat: float, now: float, *, rate: float, burst: int) -> tuple[Decision, 
 
 def _remaining(now: float, allow_at: float, interval: float, burst: int) -> int:
     # Requests still allowed at `now`; the epsilon keeps 0.6 / 0.2 = 2.9999… from losing one.
-    return max(0, min(burst, math.floor((now - allow_at) / interval + 1e-9)))
+    return max(0, min(burst, math.floor((now - allow_at + EPSILON) / interval)))
 
 
 class MemoryLimiter:
@@ -82,13 +87,16 @@ local tat = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
 local now = tonumber(ARGV[1])
 local interval = tonumber(ARGV[2])
 local tolerance = tonumber(ARGV[3])
+local epsilon = tonumber(ARGV[4])
 if tat < now then tat = now end
 local new_tat = tat + interval
-if new_tat - tolerance > now then
-  return {0, tostring(tat)}
+if new_tat - tolerance - now > epsilon then
+  return {0, string.format('%.6f', tat)}
 end
-redis.call('SET', KEYS[1], tostring(new_tat), 'PX', math.ceil((new_tat - now) * 1000) + 1000)
-return {1, tostring(new_tat)}
+-- %.6f: tostring() keeps only 14 digits, 0.1 ms of a 1.7e9 s timestamp
+local stored = string.format('%.6f', new_tat)
+redis.call('SET', KEYS[1], stored, 'PX', math.ceil((new_tat - now) * 1000) + 1000)
+return {1, stored}
 """
 
 
@@ -104,7 +112,8 @@ class RedisLimiter:
     def hit(self, key: str, *, rate: float, burst: int) -> Decision:
         now = time.time()
         interval = 1.0 / rate
-        allowed, tat_raw = self._script(keys=[f"kirjuri:rl:{key}"], args=[now, interval, interval * burst])
+        args = [repr(now), repr(interval), repr(interval * burst), repr(EPSILON)]
+        allowed, tat_raw = self._script(keys=[f"kirjuri:rl:{key}"], args=args)
         tat = float(tat_raw)
         if allowed:
             remaining = _remaining(now, tat - interval * burst, interval, burst)

@@ -3,7 +3,8 @@
 Invariant: each request is one transaction. The route parses JSON with exact decimals, refuses
 a body of the wrong media type (415) or over the route's size limit (413), renders what the
 endpoint returns with exact decimals, and then — before a byte of the response is sent —
-commits (on success) or rolls back (on any error). The stored response of an idempotent request is written in that same commit.
+commits (on success) or rolls back (on any error). The stored response of an idempotent
+request is written in that same commit.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive
 
+from kirjuri.api.schemas import ErrorMessages
 from kirjuri.api.wire import WireRequest, WireResponse, to_plain
 from kirjuri.core.errors import KirjuriError
 
@@ -109,6 +111,10 @@ class KirjuriRoute(APIRoute):
         # Every route has a body limit; a route may name a larger one (attachments). It is
         # enforced here rather than by Starlette's limiter, whose 413 is plain text.
         self.body_limit: int = kwargs.pop("max_body_size", None) or default_max_body_size()
+        # Documents the error body for every 4xx — which also keeps FastAPI from documenting
+        # a 422 `HTTPValidationError` that this API never sends (validation is 400).
+        errors = {"4XX": {"model": ErrorMessages, "description": "Error"}}
+        kwargs["responses"] = {**errors, **(kwargs.get("responses") or {})}
         super().__init__(path, _wire_endpoint(endpoint, kwargs.get("status_code")), **kwargs)
 
     def _body_kind(self) -> str | None:

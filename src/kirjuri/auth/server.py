@@ -165,7 +165,7 @@ def rate_limit(request: Request, key: str) -> None:
     decision = request.app.state.limiter.hit(f"oauth:{key}", rate=rate, burst=rate)
     add_response_headers(request, decision.headers())
     if not decision.allowed:
-        raise KirjuriError("RATE_LIMIT_EXCEEDED", 429, headers=decision.headers())
+        raise KirjuriError("RATE_LIMIT_EXCEEDED", 429)  # Retry-After comes with the headers above
 
 
 def _form_request(request: Request, settings: Settings, form: dict[str, str]) -> FormRequest:

@@ -12,7 +12,10 @@ Invariants:
 
 The limiter only knows `hit`. To *look* at the failure bucket without spending from it, we hit
 it with a probe: a GCRA hit with interval ε and tolerance τ − T + ε is allowed exactly when a
-real failure (interval T, tolerance τ) would be, and moves the bucket by only ε (1 ms).
+real failure (interval T, tolerance τ) would be, and moves the bucket by only ε (1 ms). Looks
+that come less than ε apart on one key (never a single user's sequential logins: verifying a
+password takes far longer) make the throttle stricter by those milliseconds, never looser.
+A `peek` on the limiter would remove even that; the limiter does not offer one today.
 """
 
 from __future__ import annotations
