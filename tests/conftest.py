@@ -15,16 +15,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+import kirjuri.auth.rules as auth_rules
 from kirjuri.app import create_app
 from kirjuri.config import Settings
 from kirjuri.db.migrate import upgrade
 from tests.factories import Tenant, make_tenant
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+# argon2id with its cheapest parameters: the hashing rules are the same, the suite is minutes faster.
+auth_rules._hasher = PasswordHasher.from_parameters(CHEAPEST)
 
 
 def _engine_name() -> str:

@@ -47,7 +47,9 @@ Errors are always `{"errors": [{"status", "field", "message"}]}`."""
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     api_logging.configure(settings.log_level)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(
+        settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

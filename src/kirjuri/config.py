@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # Token/revocation requests per second per client id and per remote address (§ auth.server).
     token_rate_per_second: int = 10
     redis_url: str | None = None
+    # Connections per server process; as many requests may hold a session at once.
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
     access_token_ttl: int = 3600
     refresh_token_ttl: int = 60 * 60 * 24 * 30
     refresh_grace_seconds: int = 30

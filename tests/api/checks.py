@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kirjuri.companies.models import VerifierList
+from kirjuri.core.text import UPPER_SNAKE
 
 
 def assert_error(
@@ -26,6 +27,7 @@ def assert_error(
     assert set(first) <= {"status", "field", "message"}
     for item in body["errors"]:
         assert item["status"] == status
+    assert UPPER_SNAKE.match(first["message"]) or first["message"] == "Unauthorized", body
     if message is not None:
         assert first["message"] == message, body
     if field is not None:

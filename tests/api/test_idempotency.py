@@ -3,8 +3,12 @@ per (client, company), 24 h lifetime, failures not stored, version-independent p
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
+
+import httpx
 
 import pytest
 from fastapi.testclient import TestClient
@@ -222,3 +226,30 @@ def test_get_ignores_the_key(wire: TestClient, tenant: Tenant) -> None:
         response = wire.get("/api/kirjuri-test/whoami", headers=_headers(tenant, key))
         assert response.status_code == 200
         assert "idempotent-replayed" not in response.headers
+
+
+def test_two_concurrent_first_uses_write_once(
+    wire_application: Any, tenant: Tenant, session_factory: sessionmaker[Session]
+) -> None:
+    key = unique("key")
+    results: list[httpx.Response] = []
+
+    def send() -> None:
+        with TestClient(wire_application, raise_server_exceptions=False) as client:
+            results.append(
+                client.post("/api/kirjuri-test/slow-write", json={"name": "x"}, headers=_headers(tenant, key))
+            )
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(r.status_code for r in results)
+    assert statuses[0] == 200
+    if statuses[1] != 200:  # both in flight at once: the later commit is refused
+        assert_error(next(r for r in results if r.status_code != 200), statuses[1])
+        assert statuses[1] in {409, 503}
+    else:  # or the second arrived after the first had committed: a replay
+        assert any(r.headers.get("idempotent-replayed") == "true" for r in results)
+    assert count_lists(session_factory, tenant.company_id) == 1

@@ -7,6 +7,7 @@ Nothing here ships: the routes exist only in the apps the tests build.
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -253,6 +254,14 @@ def write(principal: CurrentPrincipal, session: DbSession, body: ListIn) -> List
 @private.post("/bodyless-write")
 def bodyless_write(principal: CurrentPrincipal, session: DbSession) -> ListOut:
     return write(principal, session, ListIn(name="bodyless"))
+
+
+@private.post("/slow-write")
+def slow_write(principal: CurrentPrincipal, session: DbSession, body: ListIn) -> ListOut:
+    """Writes, then waits: two of these at once overlap in time."""
+    result = write(principal, session, body)
+    time.sleep(0.3)
+    return result
 
 
 @private.post("/write-then-fail")

@@ -323,7 +323,12 @@ def test_keylogin_code_is_refused_to_a_public_client(
     public = make_public_client(session_factory)
     verifier, challenge = pkce_pair()
     code = make_code(
-        session_factory, settings, tenant, client_id=public.client_id, purpose="api_key", challenge=challenge,
+        session_factory,
+        settings,
+        tenant,
+        client_id=public.client_id,
+        purpose="api_key",
+        challenge=challenge,
         method="S256",
     )
     form = {

@@ -292,3 +292,36 @@ def test_the_real_limiter_refuses_a_burst(
     assert first.status_code == 401
     assert second.status_code == 429
     assert int(second.headers["retry-after"]) >= 1
+
+
+@pytest.mark.parametrize(("env", "status"), [("test", 200), ("production", 400)])
+def test_plain_http_public_url_is_refused_in_production(
+    settings: Settings, tenant: Tenant, env: str, status: int
+) -> None:
+    from kirjuri.app import create_app
+
+    lan = create_app(settings.model_copy(update={"env": env, "public_url": "http://kirjuri.lan:8000"}))
+    with TestClient(lan) as test_client:
+        response = test_client.post(TOKEN_URL, data=credentials_form(tenant))
+    assert response.status_code == status, response.text
+    if status == 400:
+        assert error_of(response)["message"] == "INSECURE_TRANSPORT"
+
+
+def test_secrets_are_never_logged(
+    client: TestClient,
+    tenant: Tenant,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    access = client.post(TOKEN_URL, data=credentials_form(tenant)).json()["access_token"]
+    client.post(TOKEN_URL, data=credentials_form(tenant, client_secret="wrong-" + tenant.client_secret))
+    client.post(f"{TOKEN_URL}?api_key={tenant.api_key}", data=credentials_form(tenant))
+    # The test's own HTTP client (httpx) logs the URL it calls: that is the caller's log, not ours.
+    server_records = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
+    logged = server_records + capsys.readouterr().out
+    for secret in (access, tenant.client_secret, tenant.api_key, tenant.api_key.split(".")[2]):
+        assert secret not in logged

@@ -52,13 +52,9 @@ def test_refresh_rotates_the_pair(
     assert client.post(TOKEN_URL, data=refresh_form(tenant, new["refresh_token"])).status_code == 200
 
 
+@pytest.mark.usefixtures("time_travel")
 def test_retry_within_the_grace_window_gets_a_fresh_pair(
-    client: TestClient,
-    tenant: Tenant,
-    tokens: Any,
-    session_factory: sessionmaker[Session],
-    settings: Settings,
-    time_travel: None,
+    client: TestClient, tenant: Tenant, tokens: Any, session_factory: sessionmaker[Session], settings: Settings
 ) -> None:
     first = client.post(TOKEN_URL, data=refresh_form(tenant, tokens["refresh_token"])).json()
     rotated_at = token_row(session_factory, refresh=tokens["refresh_token"]).rotated_at
@@ -75,13 +71,9 @@ def test_retry_within_the_grace_window_gets_a_fresh_pair(
     assert old.rotated_at == rotated_at  # a retry does not extend the window
 
 
+@pytest.mark.usefixtures("time_travel")
 def test_reuse_after_the_grace_window_revokes_the_family(
-    client: TestClient,
-    tenant: Tenant,
-    tokens: Any,
-    session_factory: sessionmaker[Session],
-    settings: Settings,
-    time_travel: None,
+    client: TestClient, tenant: Tenant, tokens: Any, session_factory: sessionmaker[Session], settings: Settings
 ) -> None:
     first = client.post(TOKEN_URL, data=refresh_form(tenant, tokens["refresh_token"])).json()
     second = client.post(TOKEN_URL, data=refresh_form(tenant, first["refresh_token"])).json()
@@ -96,9 +88,9 @@ def test_reuse_after_the_grace_window_revokes_the_family(
     assert token_row(session_factory, refresh=second["refresh_token"]).revoked_at is not None
 
 
+@pytest.mark.usefixtures("time_travel")
 def test_reuse_does_not_touch_other_families(
-    client: TestClient, tenant: Tenant, tokens: Any, session_factory: sessionmaker[Session], settings: Settings,
-    time_travel: None,
+    client: TestClient, tenant: Tenant, tokens: Any, session_factory: sessionmaker[Session], settings: Settings
 ) -> None:
     other = client.post(TOKEN_URL, data=code_form(tenant, make_code(session_factory, settings, tenant))).json()
     client.post(TOKEN_URL, data=refresh_form(tenant, tokens["refresh_token"]))

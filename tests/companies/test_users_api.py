@@ -145,6 +145,16 @@ def test_put_users_validation(
     assert db.query(MfaTransaction).filter_by(company_id=tenant.company_id).count() == 0
 
 
+@pytest.mark.parametrize(("level", "status"), [("ALL_RIGHTS", 202), ("VIEWING_RIGHTS", 403), ("NO_ACCESS", 403)])
+def test_put_users_needs_edit_personal_info(
+    client: TestClient, session_factory: sessionmaker[Session], settings: Settings, level: str, status: int
+) -> None:
+    tenant = make_tenant(session_factory, settings, user_rights={"user": {"editPersonalInfo": level}})
+    answer = client.put("/api/users", json=BODY, headers=tenant.headers)
+    assert answer.status_code == status
+    assert client.get("/api/users", headers=tenant.headers).status_code == 200
+
+
 # --- /api/kirjuri/users ---------------------------------------------------------------------------
 
 

@@ -133,7 +133,9 @@ def test_unknown_transaction_is_404(db: Session, tenant: Tenant) -> None:
 
 def test_a_user_who_left_the_company_cannot_confirm(db: Session, tenant: Tenant) -> None:
     tx = _start(db, tenant)
+    assert [t.id for t in service.pending_for_user(db, user_id=tenant.user_id)] == [tx.id]
     companies_service.remove_member(db, company_id=tenant.company_id, user_id=tenant.user_id)
+    assert service.pending_for_user(db, user_id=tenant.user_id) == []
     with pytest.raises(KirjuriError) as caught:
         service.confirm(db, transaction_id=tx.id, user_id=tenant.user_id)
     assert _code(caught) == ("NOT_A_MEMBER", 403)

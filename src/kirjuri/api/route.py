@@ -27,6 +27,7 @@ from starlette.responses import Response
 from starlette.types import Message, Receive
 
 from kirjuri.api.schemas import ErrorMessages
+from kirjuri.api.session import release
 from kirjuri.api.wire import WireRequest, WireResponse, to_plain
 from kirjuri.core.errors import KirjuriError
 
@@ -168,7 +169,10 @@ async def _finish(request: Request, *, commit: bool, response: Response | None =
     request.state.db = None
     hooks: list[Callable[[Session, Response], None]] = getattr(request.state, "before_commit", [])
     # One hop to the thread pool for the whole ending: it is on every request's path.
-    await run_in_threadpool(_end, session, commit, hooks, response)
+    try:
+        await run_in_threadpool(_end, session, commit, hooks, response)
+    finally:
+        release(request)
 
 
 def _end(

@@ -1,24 +1,43 @@
 """One database session per request, opened on first use and finished by `KirjuriRoute`.
 
-Invariant: services only `flush()`; the route commits once, before the response is sent, and a
-failed commit becomes an error response — never a 200 for a change that did not land.
+Invariants: services only `flush()`; the route commits once, before the response is sent, and a
+failed commit becomes an error response — never a 200 for a change that did not land. No more
+requests hold a session than the connection pool has connections: a request waits for a slot
+here, on the event loop, before it takes a thread — so worker threads never block on the pool
+while the requests holding connections wait for a thread (the deadlock of a pool smaller than
+the thread pool).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
+import anyio
 from fastapi import Depends
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 
-def db_session(request: Request) -> Session:
+async def db_session(request: Request) -> Session:
     session: Session | None = getattr(request.state, "db", None)
     if session is None:
-        session = request.app.state.session_factory()
+        state = request.app.state
+        gate: anyio.Semaphore | None = getattr(state, "db_gate", None)
+        if gate is None:  # created lazily: it belongs to the running event loop
+            gate = state.db_gate = anyio.Semaphore(state.settings.db_pool_size + state.settings.db_max_overflow)
+        await gate.acquire()
+        request.state.db_gate = gate
+        session = state.session_factory()
         request.state.db = session
     return session
+
+
+def release(request: Request) -> None:
+    """Give the request's pool slot back (called by `KirjuriRoute` once the session is closed)."""
+    gate: anyio.Semaphore | None = getattr(request.state, "db_gate", None)
+    if gate is not None:
+        request.state.db_gate = None
+        gate.release()
 
 
 DbSession = Annotated[Session, Depends(db_session)]

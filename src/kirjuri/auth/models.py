@@ -104,8 +104,9 @@ class Token(Base):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     access_expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     refresh_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Set when the refresh token was exchanged; a retry within the grace window gets the
-    # successor again, a later reuse revokes the family.
+    # Set when the refresh token was first exchanged; a retry within the grace window gets a
+    # fresh pair of the same family (`successor_id` → the newest), a later reuse revokes the
+    # family (every token with the same `code_hash`).
     rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     successor_id: Mapped[int | None] = mapped_column(Integer)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

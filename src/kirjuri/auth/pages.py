@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Query
 from itsdangerous import BadSignature
+from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -100,34 +102,34 @@ def _bad_client(b: Browser) -> Response:
     )
 
 
-def _validate(
-    b: Browser,
-    purpose: str,
-    *,
-    response_type: str | None,
-    client_id: str | None,
-    redirect_uri: str | None,
-    state: str | None,
-    code_challenge: str | None,
-    code_challenge_method: str | None,
-) -> tuple[AuthorizationRequest, OAuthClient] | Response:
-    client = repository.client_by_client_id(b.db, client_id) if client_id else None
-    if client is None or not rules.redirect_matches(client.redirect_uri, redirect_uri):
+class AuthorizeParams(BaseModel):
+    """The query of `GET /login` and `GET /keylogin` (unknown parameters are ignored)."""
+
+    response_type: str | None = None
+    client_id: str | None = None
+    redirect_uri: str | None = None
+    state: str | None = None
+    code_challenge: str | None = None
+    code_challenge_method: str | None = None
+
+
+def _validate(b: Browser, purpose: str, params: AuthorizeParams) -> tuple[AuthorizationRequest, OAuthClient] | Response:
+    client = repository.client_by_client_id(b.db, params.client_id) if params.client_id else None
+    if client is None or not rules.redirect_matches(client.redirect_uri, params.redirect_uri):
         return _bad_client(b)
-    request = AuthorizationRequest(
-        purpose, client.client_id, client.redirect_uri, state, code_challenge or None, code_challenge_method or None
-    )
-    if not response_type:
+    challenge = params.code_challenge or None
+    # RFC 7636: a challenge without a method is "plain".
+    method = (params.code_challenge_method or "plain") if challenge else (params.code_challenge_method or None)
+    request = AuthorizationRequest(purpose, client.client_id, client.redirect_uri, params.state, challenge, method)
+    if not params.response_type:
         return b.finish(request.back_to_client(error="invalid_request", error_description="response_type missing"))
-    if response_type != "code":
+    if params.response_type != "code":
         return b.finish(request.back_to_client(error="unsupported_response_type"))
     problem = _pkce_problem(client, request)
-    if state is not None and len(state) > MAX_STATE:
+    if params.state is not None and len(params.state) > MAX_STATE:
         problem = "state too long"
     if problem:
         return b.finish(request.back_to_client(error="invalid_request", error_description=problem))
-    if code_challenge and not code_challenge_method:
-        request = AuthorizationRequest(purpose, client.client_id, client.redirect_uri, state, code_challenge, "plain")
     return request, client
 
 
@@ -136,7 +138,7 @@ def _pkce_problem(client: OAuthClient, request: AuthorizationRequest) -> str | N
         if request.code_challenge_method:
             return "code_challenge missing"
         return "PKCE code_challenge required for public clients" if client.is_public else None
-    if request.code_challenge_method not in (None, "S256", "plain"):
+    if request.code_challenge_method not in ("S256", "plain"):
         return "code_challenge_method must be S256 or plain"
     if not _CHALLENGE.match(request.code_challenge):
         return "code_challenge malformed"
@@ -179,8 +181,8 @@ def _chooser(b: Browser, request: AuthorizationRequest, client: OAuthClient) -> 
     return b.render("auth/choose_company.html", {**context, "companies": companies})
 
 
-def _start(b: Browser, purpose: str, **params: str | None) -> Response:
-    result = _validate(b, purpose, **params)
+def _start(b: Browser, purpose: str, params: AuthorizeParams) -> Response:
+    result = _validate(b, purpose, params)
     if isinstance(result, Response):
         return result
     request, client = result
@@ -190,49 +192,13 @@ def _start(b: Browser, purpose: str, **params: str | None) -> Response:
 
 
 @router.get("/login")
-def login_page(
-    b: BrowserDep,
-    *,
-    response_type: str | None = None,
-    client_id: str | None = None,
-    redirect_uri: str | None = None,
-    state: str | None = None,
-    code_challenge: str | None = None,
-    code_challenge_method: str | None = None,
-) -> Response:
-    return _start(
-        b,
-        "token",
-        response_type=response_type,
-        client_id=client_id,
-        redirect_uri=redirect_uri,
-        state=state,
-        code_challenge=code_challenge,
-        code_challenge_method=code_challenge_method,
-    )
+def login_page(b: BrowserDep, params: Annotated[AuthorizeParams, Query()]) -> Response:
+    return _start(b, "token", params)
 
 
 @router.get("/keylogin")
-def keylogin_page(
-    b: BrowserDep,
-    *,
-    response_type: str | None = None,
-    client_id: str | None = None,
-    redirect_uri: str | None = None,
-    state: str | None = None,
-    code_challenge: str | None = None,
-    code_challenge_method: str | None = None,
-) -> Response:
-    return _start(
-        b,
-        "api_key",
-        response_type=response_type,
-        client_id=client_id,
-        redirect_uri=redirect_uri,
-        state=state,
-        code_challenge=code_challenge,
-        code_challenge_method=code_challenge_method,
-    )
+def keylogin_page(b: BrowserDep, params: Annotated[AuthorizeParams, Query()]) -> Response:
+    return _start(b, "api_key", params)
 
 
 def password_login(b: Browser, http: Request, *, username: str, password: str) -> str | None:

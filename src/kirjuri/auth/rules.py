@@ -8,6 +8,11 @@ Invariants:
 - Access tokens are signed JWTs (Procountor's tokens are; clients check the shape) but the
   server trusts only its own stored digest of them, so revocation is immediate.
 - A redirect URI matches only exactly, and may carry no query string or fragment.
+- No secret (client secret, API key, code, refresh token, password, PKCE verifier) is accepted
+  in a URL query string. A code is usable strictly before its expiry; a rotated refresh token
+  presented again is a retry only within the grace window.
+- OAuth2 errors map to Procountor's body: bad client credentials are 401 "Unauthorized", the
+  rest 400 with an upper-snake code.
 """
 
 from __future__ import annotations

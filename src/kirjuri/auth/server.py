@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from authlib.common.security import is_secure_transport
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Error, OAuth2Request
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
@@ -169,9 +170,12 @@ def rate_limit(request: Request, key: str) -> None:
 
 
 def _form_request(request: Request, settings: Settings, form: dict[str, str]) -> FormRequest:
-    # Authlib refuses plain-http URIs except on loopback; behind a TLS proxy the request's own
-    # URL says http, so the public URL is what counts.
+    # Authlib refuses plain-http URIs except on loopback (RFC 6749 §3.2: TLS is a must). Behind a
+    # TLS proxy the request's own URL says http, so the public URL is what counts. Outside
+    # production (a sandbox on a LAN host) TLS is left to the deployment.
     uri = settings.public_url.rstrip("/") + request.url.path
+    if not settings.is_production and not is_secure_transport(uri):
+        uri = "http://localhost" + request.url.path
     return FormRequest(request.method, uri, request.headers, form)
 
 

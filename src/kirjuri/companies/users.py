@@ -29,6 +29,7 @@ router = api_router()
 _MFA_ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorMessages} for s in (403, 404, 406, 408, 409)}
 TransactionId = Annotated[str, Path(alias="transactionIdentifier")]
 MemberViewer = Annotated[Principal, Depends(requires("management.usersAndUserRights"))]
+PersonalInfoEditor = Annotated[Principal, Depends(requires("user.editPersonalInfo", write=True))]
 
 
 @router.get("/users", tags=["Users"], operation_id="getCurrentUser", responses={403: {"model": ErrorMessages}})
@@ -63,9 +64,10 @@ def get_current_user(principal: CurrentPrincipal, session: DbSession) -> schemas
     status_code=202,
     responses={400: {"model": ErrorMessages}, 403: {"model": ErrorMessages}},
 )
-def update_user(body: schemas.User, principal: CurrentPrincipal, session: DbSession) -> schemas.TransactionIdentifier:
+def update_user(body: schemas.User, principal: PersonalInfoEditor, session: DbSession) -> schemas.TransactionIdentifier:
     """Two-step verified: answers 202 with the transaction; the change applies once the user
-    confirms it (developer portal or `kirjuri mfa confirm`). Poll `GET /mfatransactionresult/{id}`."""
+    confirms it (developer portal or `kirjuri mfa confirm`). Poll `GET /mfatransactionresult/{id}`.
+    Needs the right `user.editPersonalInfo` (ALL_RIGHTS)."""
     transaction = service.request_user_update(
         session,
         company_id=principal.company_id,

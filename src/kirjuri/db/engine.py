@@ -14,15 +14,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, **kwargs: Any) -> Engine:
+    """An engine whose pool holds `pool_size + max_overflow` connections at most (both backends)."""
+    kwargs.update(pool_size=pool_size, max_overflow=max_overflow)
     parsed = make_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, **kwargs)
-    kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    # No pre-ping (a round trip per checkout): stale connections are recycled instead, and a
+    # failed statement or commit already becomes an error response.
+    kwargs.setdefault("pool_recycle", 1800)
     return create_engine(parsed, **kwargs)
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from kirjuri.companies.models import CompanyUser
 from kirjuri.mfa.models import MfaTransaction
 from kirjuri.mfa.rules import EXPIRED, PENDING, TTL
 
@@ -27,9 +28,14 @@ def by_id(session: Session, transaction_id: str, *, for_update: bool = False) ->
 
 
 def pending_for_user(session: Session, *, user_id: int, now: datetime) -> list[MfaTransaction]:
+    """Undecided, unexpired transactions in the companies the user still belongs to."""
     return list(
         session.execute(
             select(MfaTransaction)
+            .join(
+                CompanyUser,
+                (CompanyUser.company_id == MfaTransaction.company_id) & (CompanyUser.user_id == MfaTransaction.user_id),
+            )
             .where(
                 MfaTransaction.user_id == user_id,
                 MfaTransaction.status == PENDING,
