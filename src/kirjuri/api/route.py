@@ -142,6 +142,12 @@ class KirjuriRoute(APIRoute):
                 _check_media_type(body_kind, request.headers.get("content-type"))
             try:
                 response = await original(request)
+            except OperationalError as exc:
+                # The database refused mid-request (SQLite: another writer got there first;
+                # PostgreSQL: connection lost): a retryable 503, not a 500.
+                await _finish(request, commit=False)
+                log.warning("database_unavailable", error=type(exc.orig).__name__)
+                raise unavailable() from exc
             except BaseException:
                 await _finish(request, commit=False)
                 raise
@@ -200,7 +206,11 @@ def _commit(session: Session) -> None:
     except OperationalError as exc:
         session.rollback()
         log.error("commit_failed", error=type(exc.orig).__name__)
-        raise KirjuriError("SERVICE_UNAVAILABLE", 503) from exc
+        raise unavailable() from exc
+
+
+def unavailable() -> KirjuriError:
+    return KirjuriError("SERVICE_UNAVAILABLE", 503, headers={"Retry-After": "1"})
 
 
 def on_commit(request: Request, hook: Callable[[Session, Response], None]) -> None:
