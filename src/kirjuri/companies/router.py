@@ -64,15 +64,15 @@ CirculationViewer = Annotated[Principal, Depends(requires_any(*CIRCULATION))]
 
 @router.get("/sessioninfo", tags=["Session Information"], operation_id="getSessionInfo")
 def get_session_info(principal: CurrentPrincipal, session: DbSession) -> schemas.SessionInfo:
-    company, user = service.session_info(session, company_id=principal.company_id, user_id=principal.user_id)
+    found = service.session_info(session, company_id=principal.company_id, user_id=principal.user_id)
     return schemas.SessionInfo(
-        company_id=company.id,
-        name=company.name,
-        country=company.country,
-        product_version=company.product_version,
-        user_id=user.id,
-        user_name=f"{user.first_name} {user.last_name}",
-        company_settings=schemas.CompanySettings(invoice_discussion_enabled=company.invoice_discussion_enabled),
+        company_id=found.company_id,
+        name=found.name,
+        country=found.country,
+        product_version=found.product_version,
+        user_id=found.user_id,
+        user_name=f"{found.first_name} {found.last_name}",
+        company_settings=schemas.CompanySettings(invoice_discussion_enabled=found.invoice_discussion_enabled),
     )
 
 
@@ -125,7 +125,7 @@ def _company(company: Company) -> schemas.Company:
 )
 def get_company(principal: InfoViewer, session: DbSession) -> Response:
     """The current company; the `ETag` header carries its version (send it back in `If-Match`)."""
-    company, _user = service.session_info(session, company_id=principal.company_id, user_id=principal.user_id)
+    company = service.current_company(session, company_id=principal.company_id)
     return with_etag(_company(company), company.version)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from kirjuri.auth.rules import hash_secret
@@ -153,15 +154,22 @@ def remove_member(session: Session, *, company_id: int, user_id: int) -> None:
 
 def current_user(session: Session, *, company_id: int, user_id: int) -> tuple[Company, User, CompanyUser]:
     """The token's user with their company and membership (`GET /users`)."""
-    company, user = session_info(session, company_id=company_id, user_id=user_id)
-    membership = repository.membership(session, company_id=company_id, user_id=user_id)
-    if membership is None:
-        raise not_found()
-    return company, user, membership
-
-
-def session_info(session: Session, *, company_id: int, user_id: int) -> tuple[Company, User]:
     found = repository.company_and_user(session, company_id=company_id, user_id=user_id)
+    membership = repository.membership(session, company_id=company_id, user_id=user_id)
+    if found is None or membership is None:
+        raise not_found()
+    return found[0], found[1], membership
+
+
+def current_company(session: Session, *, company_id: int) -> Company:
+    company = repository.company(session, company_id)
+    if company is None:
+        raise not_found()
+    return company
+
+
+def session_info(session: Session, *, company_id: int, user_id: int) -> Row[Any]:
+    found = repository.identity(session, company_id=company_id, user_id=user_id)
     if found is None:
         raise KirjuriError("NOT_FOUND", 404)
     return found
