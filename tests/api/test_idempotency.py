@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker

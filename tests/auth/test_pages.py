@@ -273,8 +273,8 @@ def test_user_without_company_gets_an_explanation(
 def test_browser_logout_ends_the_session(app: FastAPI, tenant: Tenant) -> None:
     c = browser(app)
     chooser = _log_in(c, "/login", _params(tenant.client_id), tenant.username, tenant.password)
-    assert c.post("/logout", data={"next": "/portal"}).status_code == 403
-    out = c.post("/logout", data={"csrf_token": csrf(chooser), "next": "https://evil.example.com/"})
+    assert c.post("/login/logout", data={"next": "/portal"}).status_code == 403
+    out = c.post("/login/logout", data={"csrf_token": csrf(chooser), "next": "https://evil.example.com/"})
     assert out.status_code == 303 and out.headers["location"] == "/portal"
     again = c.get("/login", params=_params(tenant.client_id))
     assert 'name="password"' in again.text

@@ -155,11 +155,11 @@ def test_logout_is_not_under_the_api_base(client: TestClient, tenant: Tenant) ->
     assert session_info(client, tenant.access_token).status_code == 200
 
 
-def test_browser_form_logout_is_left_to_the_pages(client: TestClient, tenant: Tenant) -> None:
-    """A form post without Authorization belongs to the portal's logout (CSRF-checked there)."""
+def test_logout_without_a_bearer_token_is_401(client: TestClient) -> None:
+    """`/logout` is the API's: a browser form post is no bearer token (browsers use /login/logout)."""
     response = client.post("/logout", data={"csrf_token": "x"}, follow_redirects=False)
-    assert response.status_code != 401  # not the API logout's answer
-    assert not response.headers.get("content-type", "").startswith("application/json")
+    assert response.status_code == 401
+    assert response.json() == {"errors": [{"status": 401, "message": "Unauthorized"}]}
 
 
 # -- a revoked API key or a removed member: tokens fail at once ---------------------------------

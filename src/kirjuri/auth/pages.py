@@ -1,4 +1,5 @@
-"""Browser pages of the OAuth2 server at the host root: /login, /keylogin, /logout.
+"""Browser pages of the OAuth2 server at the host root: /login, /keylogin and the browser logout
+(`POST /login/logout`; `POST /logout` is the API's, for bearer tokens).
 
 Flow (Procountor §B.2, §B.3 key-login): `GET /login?response_type=code&client_id&redirect_uri
 &state[&code_challenge&code_challenge_method]` → username + password → company chooser →
@@ -308,10 +309,9 @@ def decide(
     return b.finish(request.back_to_client(code=code))
 
 
-@router.post("/logout")
+@router.post("/login/logout")
 def logout(b: BrowserDep, *, csrf_token: str = Form(""), next: str = Form("")) -> Response:
-    """Browser logout (a CSRF-checked form). API calls with a bearer token are answered by
-    `auth.router.root_router`, which matches first."""
+    """Browser logout (a CSRF-checked form) of the login pages and the portal."""
     if not b.csrf_ok(csrf_token):
         return b.forbidden()
     b.logout()

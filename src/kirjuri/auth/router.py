@@ -14,11 +14,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form
-from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Match
-from starlette.types import Scope
 
 from kirjuri.api.route import KirjuriRoute
 from kirjuri.api.schemas import ErrorMessages, InfoMessage
@@ -80,25 +77,6 @@ def revoke(request: Request, session: DbSession, form: Annotated[schemas.Revocat
     return server.revocation_response(request, session, form.model_dump(exclude_none=True))
 
 
-class ApiLogoutRoute(KirjuriRoute):
-    """`POST /logout` is shared with the browser pages (`auth.pages`: a CSRF-checked form that
-    ends the portal session). This route takes the API calls — an `Authorization` header, or no
-    form body — and lets form posts without one fall through to the pages router after it."""
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        match, child = super().matches(scope)
-        if match is Match.FULL and not _is_api_call(Headers(scope=scope)):
-            return Match.NONE, {}
-        return match, child
-
-
-def _is_api_call(headers: Headers) -> bool:
-    if "authorization" in headers:
-        return True
-    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
-    return content_type not in ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
 def logout(request: Request, session: DbSession) -> InfoMessage:
     """Revoke the access token of the `Authorization: Bearer` header (the Procountor client's
     `invalidate_token()`). A missing, unknown, expired or already revoked token is 401."""
@@ -115,7 +93,6 @@ root_router.add_api_route(
     operation_id="logout",
     summary="Invalidate the bearer token",
     responses={401: {"model": ErrorMessages}},
-    route_class_override=ApiLogoutRoute,
 )
 
 

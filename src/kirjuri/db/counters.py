@@ -1,13 +1,18 @@
 """Per-company counters: ids unique within a company and gap-free document numbers.
 
-Invariant: a counter is read and advanced under a row lock (`SELECT … FOR UPDATE` on
-PostgreSQL; SQLite serialises writers), in the caller's transaction — so a rolled-back request
-also rolls back its number and the sequence stays gap-free.
+Invariant: a counter is advanced by one `UPDATE … RETURNING` in the caller's transaction, which
+holds the row lock until commit (PostgreSQL; SQLite serialises writers) — so two requests never
+get the same number, and a rolled-back request also rolls back its number: the sequence stays
+gap-free. The row is created on first use with `INSERT … ON CONFLICT DO NOTHING`, so two first
+uses at once do not collide either.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, select, update
+from typing import Any
+
+from sqlalchemy import Integer, String, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kirjuri.db.base import Base
@@ -22,20 +27,17 @@ class CompanyCounter(Base):
 
 
 def next_value(session: Session, *, company_id: int, name: str, start: int = 1) -> int:
-    """Advance the counter `name` of the company and return the new value."""
-    row = session.execute(
-        select(CompanyCounter.value)
-        .where(CompanyCounter.company_id == company_id, CompanyCounter.name == name)
-        .with_for_update()
-    ).scalar_one_or_none()
-    if row is None:
-        session.add(CompanyCounter(company_id=company_id, name=name, value=start))
-        session.flush()
-        return start
-    value = row + 1
+    """Advance the counter `name` of the company and return the new value (`start` first)."""
+    insert: Any = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(
+        insert(CompanyCounter)
+        .values(company_id=company_id, name=name, value=start - 1)
+        .on_conflict_do_nothing(index_elements=["company_id", "name"])
+    )
+    value = session.execute(
         update(CompanyCounter)
         .where(CompanyCounter.company_id == company_id, CompanyCounter.name == name)
-        .values(value=value)
-    )
-    return value
+        .values(value=CompanyCounter.value + 1)
+        .returning(CompanyCounter.value)
+    ).scalar_one()
+    return int(value)
