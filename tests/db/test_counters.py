@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from kirjuri.companies import service as companies_service
@@ -64,3 +68,36 @@ def test_first_value_rolled_back_starts_again(session_factory: sessionmaker[Sess
     with session_factory() as session:
         assert next_value(session, company_id=company, name="fresh") == 1
         session.commit()
+
+
+@pytest.mark.parametrize("first_use", [True, False])
+def test_concurrent_callers_wait_and_get_the_next_number(
+    session_factory: sessionmaker[Session], first_use: bool
+) -> None:
+    with session_factory() as session:
+        company = _company(session)
+        if not first_use:
+            next_value(session, company_id=company, name="shared")
+        session.commit()
+    base = 0 if first_use else 1
+    got: list[int] = []
+    errors: list[BaseException] = []
+
+    def other() -> None:
+        try:
+            with session_factory() as session:
+                got.append(next_value(session, company_id=company, name="shared"))
+                session.commit()
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+
+    with session_factory() as first:
+        assert next_value(first, company_id=company, name="shared") == base + 1
+        thread = threading.Thread(target=other)
+        thread.start()
+        time.sleep(0.3)  # the other caller is now waiting for this transaction
+        assert got == []
+        first.commit()
+    thread.join(timeout=30)
+    assert errors == []
+    assert got == [base + 2]
