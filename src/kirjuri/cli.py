@@ -27,7 +27,7 @@ mfa_app = typer.Typer(help="Two-step verification: list, confirm or reject a use
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(mfa_app, name="mfa")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 @contextmanager

@@ -17,6 +17,8 @@ from fastapi import Depends
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 async def db_session(request: Request) -> Session:
     session: Session | None = getattr(request.state, "db", None)
@@ -27,7 +29,9 @@ async def db_session(request: Request) -> Session:
             gate = state.db_gate = anyio.Semaphore(state.settings.db_pool_size + state.settings.db_max_overflow)
         await gate.acquire()
         request.state.db_gate = gate
-        session = state.session_factory()
+        # Safe methods get a read-only session (no transaction round trips on PostgreSQL).
+        factory = state.read_session_factory if request.method in SAFE_METHODS else state.session_factory
+        session = factory()
         request.state.db = session
     return session
 

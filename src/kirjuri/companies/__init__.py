@@ -1,0 +1,1 @@
+"""Companies (Procountor environments), users, memberships with rights, and company settings."""

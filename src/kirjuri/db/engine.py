@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 
 def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20, **kwargs: Any) -> Engine:
@@ -54,5 +54,29 @@ def _sqlite_engine(url: Any, **kwargs: Any) -> Engine:
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions for one request each. A read-only factory (for GET requests) refuses every
+    INSERT, UPDATE and DELETE; on PostgreSQL it runs in autocommit, which saves the BEGIN and
+    COMMIT round trips and loses nothing: under READ COMMITTED each statement takes its own
+    snapshot inside a transaction too."""
+    if not read_only:
+        return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+    bind = engine.execution_options(isolation_level="AUTOCOMMIT") if engine.dialect.name == "postgresql" else engine
+    factory = sessionmaker(bind=bind, expire_on_commit=False, autoflush=False, info={"read_only": True})
+    return factory
+
+
+class ReadOnlySessionError(RuntimeError):
+    """A write attempted through a read-only (GET) session: a bug in the endpoint, not bad input."""
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_writes(state: ORMExecuteState) -> None:
+    if state.session.info.get("read_only") and (state.is_insert or state.is_update or state.is_delete):
+        raise ReadOnlySessionError("write in a read-only request")
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get("read_only") and (session.new or session.dirty or session.deleted):
+        raise ReadOnlySessionError("write in a read-only request")

@@ -1,0 +1,1 @@
+"""The developer portal: sign-up, testing environments, API keys and pending confirmations."""

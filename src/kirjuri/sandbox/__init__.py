@@ -1,0 +1,1 @@
+"""Sandboxes: private testing environments with demo data and credentials."""
