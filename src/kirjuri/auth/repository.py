@@ -47,7 +47,8 @@ _PRINCIPAL = (
 
 
 def principal_row(session: Session, access_hash: str, now: datetime) -> Row[Any] | None:
-    return session.execute(_PRINCIPAL, {"access_hash": access_hash, "now": now}).first()
+    # Core on the session's connection: the ORM layer adds nothing to a column query.
+    return session.connection().execute(_PRINCIPAL, {"access_hash": access_hash, "now": now}).first()
 
 
 def client_by_client_id(session: Session, client_id: str) -> OAuthClient | None:

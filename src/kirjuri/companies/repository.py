@@ -61,7 +61,8 @@ _IDENTITY = (
 def identity(session: Session, *, company_id: int, user_id: int) -> Row[Any] | None:
     """The few columns that name a session's company and user (GET /sessioninfo, on every
     integration's start-up): one statement, built once, no ORM objects."""
-    return cast("Row[Any] | None", session.execute(_IDENTITY, {"company_id": company_id, "user_id": user_id}).first())
+    row = session.connection().execute(_IDENTITY, {"company_id": company_id, "user_id": user_id}).first()
+    return cast("Row[Any] | None", row)
 
 
 def members_query(company_id: int) -> Any:
