@@ -151,7 +151,8 @@ class KirjuriRoute(APIRoute):
             except BaseException:
                 await _finish(request, commit=False)
                 raise
-            await _finish(request, commit=response.status_code < 400, response=response)
+            ok = response.status_code < 400
+            await _finish(request, commit=ok or getattr(request.state, "keep_writes", False), response=response)
             return response
 
         return handler
@@ -173,7 +174,8 @@ async def _finish(request: Request, *, commit: bool, response: Response | None =
     if session is None:
         return
     request.state.db = None
-    hooks: list[Callable[[Session, Response], None]] = getattr(request.state, "before_commit", [])
+    ok = response is not None and response.status_code < 400
+    hooks: list[Callable[[Session, Response], None]] = getattr(request.state, "before_commit", []) if ok else []
     # One hop to the thread pool for the whole ending: it is on every request's path.
     try:
         await run_in_threadpool(_end, session, commit, hooks, response)
@@ -211,6 +213,12 @@ def _commit(session: Session) -> None:
 
 def unavailable() -> KirjuriError:
     return KirjuriError("SERVICE_UNAVAILABLE", 503, headers={"Retry-After": "1"})
+
+
+def keep_writes(request: Request) -> None:
+    """Commit this request's writes although it answers an error — only for writes that are the
+    point of the refusal (revoking the tokens of a replayed authorization code)."""
+    request.state.keep_writes = True
 
 
 def on_commit(request: Request, hook: Callable[[Session, Response], None]) -> None:

@@ -9,7 +9,7 @@ Invariants: tokens are made and stored (hashed) only by `auth.service.issue_toke
 Authlib's token generator (`save_token` has nothing left to do). Every failure answers
 Procountor's error body (bad client credentials: 401 "Unauthorized") with RFC 6749's `error`
 beside it. Revocations caused by a replay are written although the answer is 400: the adapter
-commits them (`keep_writes`) before answering. Authlib's debug logging would print issued
+asks the route to commit them (`api.route.keep_writes`). Authlib's debug logging would print issued
 tokens, so its logger is capped at INFO.
 """
 
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from kirjuri.api.route import add_response_headers
+from kirjuri.api.route import add_response_headers, keep_writes
 from kirjuri.api.wire import WireResponse
 from kirjuri.auth import repository, rules, service
 from kirjuri.auth.grants import (
@@ -202,7 +202,7 @@ def _answer(request: Request, session: Session, form: dict[str, str], endpoint: 
         response = server.create_endpoint_response("revocation", oauth_request)
     if response.status_code >= 400 and server.keep_writes:
         # A replayed code or refresh token: its revocations must land although we answer 400.
-        session.commit()
+        keep_writes(request)
     return response
 
 
