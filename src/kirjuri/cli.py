@@ -112,7 +112,7 @@ def dev() -> None:
     settings = get_settings()
     upgrade(settings.database_url)
     saved = settings.var_dir / "sandbox.json"
-    if not saved.exists():
+    if not _sandbox_still_there(saved):
         with unit_of_work() as session:
             credentials = create_sandbox(session)
         saved.parent.mkdir(parents=True, exist_ok=True)
@@ -121,6 +121,19 @@ def dev() -> None:
     _print_credentials(json.loads(saved.read_text()), as_json=False)
     console.print(f"  (kept in {saved}; delete it and {settings.database_url} to start afresh)")
     serve(host="127.0.0.1", port=8000, workers=1, production=False)
+
+
+def _sandbox_still_there(saved: Path) -> bool:
+    """The saved credentials exist and their company is still in the database (it may have
+    been recreated or pointed elsewhere since)."""
+    from kirjuri.companies.models import Company
+
+    if not saved.exists():
+        return False
+    company_id = json.loads(saved.read_text()).get("company_id")
+    with unit_of_work() as session:
+        company = session.get(Company, company_id) if isinstance(company_id, int) else None
+        return company is not None and company.is_sandbox
 
 
 @apikey_app.command("create")
