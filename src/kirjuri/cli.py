@@ -136,6 +136,19 @@ def _sandbox_still_there(saved: Path) -> bool:
         return company is not None and company.is_sandbox
 
 
+@app.command()
+def purge() -> None:
+    """Housekeeping: forget idempotency keys past their 24 h and mark expired MFA transactions.
+    Run it from cron (the worker of the webhooks issue will run it on a schedule)."""
+    from kirjuri.api.idempotency import purge_expired
+    from kirjuri.mfa import service as mfa_service
+
+    with unit_of_work() as session:
+        keys = purge_expired(session, ttl_hours=get_settings().idempotency_ttl_hours)
+        expired = mfa_service.expire_due(session)
+    console.print(f"purged {keys} idempotency records, expired {expired} MFA transactions")
+
+
 @apikey_app.command("create")
 def apikey_create(
     username: Annotated[str, typer.Option(help="User the key acts as.")],

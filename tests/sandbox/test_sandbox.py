@@ -21,6 +21,7 @@ from kirjuri.companies import rules as rights
 from kirjuri.companies.models import Company, CompanySetting, CompanyUser, User, VerifierListMember
 from kirjuri.config import Settings
 from kirjuri.sandbox.service import create_sandbox
+from tests.factories import Tenant
 
 
 def test_create_sandbox_makes_a_complete_testing_environment(session_factory: sessionmaker[Session]) -> None:
@@ -115,3 +116,35 @@ def test_dev_reuses_saved_credentials_only_while_their_company_exists(
     if ordinary is not None:  # a company that is not a sandbox is never taken for one
         saved.write_text(json.dumps({**credentials.as_dict(), "company_id": ordinary.id}))
         assert not cli._sandbox_still_there(saved)
+
+
+def test_cli_purge_forgets_old_idempotency_keys(
+    runner: CliRunner, session_factory: sessionmaker[Session], tenant: Tenant
+) -> None:
+    from datetime import timedelta
+
+    from kirjuri.api.models import IdempotencyRecord
+    from kirjuri.core import clock
+
+    with session_factory() as session:
+        for key, age in (("old", timedelta(hours=25)), ("fresh", timedelta(hours=1))):
+            session.add(
+                IdempotencyRecord(
+                    company_id=tenant.company_id,
+                    client_pk=tenant.client_pk,
+                    key=key,
+                    request_hash="0" * 64,
+                    status_code=200,
+                    content_type="application/json",
+                    body=b"{}",
+                    created_at=clock.now() - age,
+                )
+            )
+        session.commit()
+    result = runner.invoke(cli.app, ["purge"])
+    assert result.exit_code == 0, result.output
+    with session_factory() as session:
+        keys = session.execute(
+            select(IdempotencyRecord.key).where(IdempotencyRecord.company_id == tenant.company_id)
+        ).scalars()
+        assert set(keys) == {"fresh"}
