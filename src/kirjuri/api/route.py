@@ -176,9 +176,14 @@ async def _finish(request: Request, *, commit: bool, response: Response | None =
     request.state.db = None
     ok = response is not None and response.status_code < 400
     hooks: list[Callable[[Session, Response], None]] = getattr(request.state, "before_commit", []) if ok else []
-    # One hop to the thread pool for the whole ending: it is on every request's path.
     try:
-        await run_in_threadpool(_end, session, commit, hooks, response)
+        if session.info.get("read_only"):
+            # Nothing to write: ending it does no network I/O (autocommit on PostgreSQL, an
+            # in-process call on SQLite), so it is done here rather than paying a thread hop.
+            _end(session, commit, hooks, response)
+        else:
+            # One hop to the thread pool for the whole ending.
+            await run_in_threadpool(_end, session, commit, hooks, response)
     finally:
         release(request)
 

@@ -26,6 +26,17 @@ from kirjuri.core.ids import sha256_hex
 
 
 @dataclass(frozen=True, slots=True)
+class SessionIdentity:
+    """How the token's company and user are named (read with the token, in the same query)."""
+
+    company_name: str
+    country: str
+    product_version: str
+    invoice_discussion_enabled: bool
+    user_name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Principal:
     company_id: int
     user_id: int
@@ -35,6 +46,7 @@ class Principal:
     api_key_id: int | None
     role: str
     rights: dict[str, Any]
+    identity: SessionIdentity
 
     def can(self, right: str, *, write: bool = False) -> bool:
         return rights_rules.allows(self.rights, right, write=write)
@@ -64,6 +76,13 @@ def current_principal(request: Request, session: DbSession) -> Principal:
         api_key_id=row.api_key_id,
         role=row.role,
         rights=row.rights or {},
+        identity=SessionIdentity(
+            company_name=row.company_name,
+            country=row.company_country,
+            product_version=row.product_version,
+            invoice_discussion_enabled=row.invoice_discussion_enabled,
+            user_name=f"{row.first_name} {row.last_name}",
+        ),
     )
     request.state.principal = principal
     settings = request.app.state.settings

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from kirjuri.auth.models import ApiKey, AuthorizationCode, OAuthClient, Token
-from kirjuri.companies.models import CompanyUser
+from kirjuri.companies.models import Company, CompanyUser, User
 
 # Built once: this query runs on every authenticated request, and rebuilding the statement
 # cost more CPU than executing it.
@@ -29,8 +29,18 @@ _PRINCIPAL = (
         OAuthClient.client_id,
         CompanyUser.role,
         CompanyUser.rights,
+        # Who the session is, for GET /sessioninfo — every integration's first call — so that
+        # it needs no query of its own.
+        Company.name.label("company_name"),
+        Company.country.label("company_country"),
+        Company.product_version,
+        Company.invoice_discussion_enabled,
+        User.first_name,
+        User.last_name,
     )
     .join(OAuthClient, OAuthClient.id == Token.client_pk)
+    .join(Company, Company.id == Token.company_id)
+    .join(User, User.id == Token.user_id)
     .join(
         CompanyUser,
         and_(CompanyUser.company_id == Token.company_id, CompanyUser.user_id == Token.user_id),

@@ -5,10 +5,9 @@ Invariant: a user is visible through a company only while they are a member of i
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Row
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kirjuri.companies.models import Company, CompanySetting, CompanyUser, User, VerifierList, VerifierListMember
@@ -39,30 +38,6 @@ def company_and_user(session: Session, *, company_id: int, user_id: int) -> tupl
         .where(Company.id == company_id, User.id == user_id)
     ).first()
     return (row[0], row[1]) if row else None
-
-
-_IDENTITY = (
-    select(
-        Company.id.label("company_id"),
-        Company.name,
-        Company.country,
-        Company.product_version,
-        Company.invoice_discussion_enabled,
-        User.id.label("user_id"),
-        User.first_name,
-        User.last_name,
-    )
-    .join(CompanyUser, CompanyUser.company_id == Company.id)
-    .join(User, User.id == CompanyUser.user_id)
-    .where(Company.id == bindparam("company_id"), User.id == bindparam("user_id"))
-)
-
-
-def identity(session: Session, *, company_id: int, user_id: int) -> Row[Any] | None:
-    """The few columns that name a session's company and user (GET /sessioninfo, on every
-    integration's start-up): one statement, built once, no ORM objects."""
-    row = session.connection().execute(_IDENTITY, {"company_id": company_id, "user_id": user_id}).first()
-    return cast("Row[Any] | None", row)
 
 
 def members_query(company_id: int) -> Any:

@@ -63,16 +63,16 @@ CirculationViewer = Annotated[Principal, Depends(requires_any(*CIRCULATION))]
 
 
 @router.get("/sessioninfo", tags=["Session Information"], operation_id="getSessionInfo")
-def get_session_info(principal: CurrentPrincipal, session: DbSession) -> schemas.SessionInfo:
-    found = service.session_info(session, company_id=principal.company_id, user_id=principal.user_id)
+def get_session_info(principal: CurrentPrincipal) -> schemas.SessionInfo:
+    identity = principal.identity  # read with the token: no query of its own
     return schemas.SessionInfo(
-        company_id=found.company_id,
-        name=found.name,
-        country=found.country,
-        product_version=found.product_version,
-        user_id=found.user_id,
-        user_name=f"{found.first_name} {found.last_name}",
-        company_settings=schemas.CompanySettings(invoice_discussion_enabled=found.invoice_discussion_enabled),
+        company_id=principal.company_id,
+        name=identity.company_name,
+        country=identity.country,
+        product_version=identity.product_version,
+        user_id=principal.user_id,
+        user_name=identity.user_name,
+        company_settings=schemas.CompanySettings(invoice_discussion_enabled=identity.invoice_discussion_enabled),
     )
 
 

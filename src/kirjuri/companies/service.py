@@ -13,7 +13,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from kirjuri.auth.rules import hash_secret
@@ -166,13 +165,6 @@ def current_company(session: Session, *, company_id: int) -> Company:
     if company is None:
         raise not_found()
     return company
-
-
-def session_info(session: Session, *, company_id: int, user_id: int) -> Row[Any]:
-    found = repository.identity(session, company_id=company_id, user_id=user_id)
-    if found is None:
-        raise KirjuriError("NOT_FOUND", 404)
-    return found
 
 
 # --- company basic info ------------------------------------------------------------------------
