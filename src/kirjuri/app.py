@@ -17,7 +17,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse
 
-from kirjuri import __version__
+from kirjuri import __version__, browser
 from kirjuri.api import errors, idempotency
 from kirjuri.api import logging as api_logging
 from kirjuri.api.middleware import RequestContext, VersionPrefix
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     errors.install(app)
     idempotency.install(app)
+    browser.install(app)
     for router in API_ROUTERS:
         app.include_router(router, prefix="/api")
     for router in PAGE_ROUTERS:

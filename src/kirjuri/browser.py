@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import Depends
+from fastapi import Depends, FastAPI, Form
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
@@ -188,3 +188,31 @@ def browser(request: Request, db: DbSession) -> Browser:
 
 
 BrowserDep = Annotated[Browser, Depends(browser)]
+
+
+class PageResponse(Exception):
+    """Ends a page request early with a ready response (a refused form)."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__("page response")
+        self.response = response
+
+
+def form_browser(b: BrowserDep, csrf_token: Annotated[str, Form()] = "") -> Browser:
+    """The browser of a POSTed form whose CSRF token matches its session; else the 403 page."""
+    if not b.csrf_ok(csrf_token):
+        raise PageResponse(b.forbidden())
+    return b
+
+
+# Every state-changing page endpoint takes this instead of `BrowserDep`.
+FormBrowserDep = Annotated[Browser, Depends(form_browser)]
+
+
+async def _page_response(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageResponse)
+    return exc.response
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(PageResponse, _page_response)

@@ -35,7 +35,7 @@ from kirjuri.api.route import KirjuriRoute
 from kirjuri.auth import repository, rules, throttle
 from kirjuri.auth import service as auth_service
 from kirjuri.auth.models import OAuthClient
-from kirjuri.browser import Browser, BrowserDep, safe_next, serializer
+from kirjuri.browser import Browser, BrowserDep, FormBrowserDep, safe_next, serializer
 from kirjuri.companies import repository as companies_repository
 from kirjuri.core.errors import KirjuriError
 
@@ -222,16 +222,13 @@ def password_login(b: Browser, http: Request, *, username: str, password: str) -
 
 @router.post("/login")
 def login_submit(
-    b: BrowserDep,
+    b: FormBrowserDep,
     *,
     http: Request,
     req: str = Form(""),
-    csrf_token: str = Form(""),
     username: str = Form(""),
     password: str = Form(""),
 ) -> Response:
-    if not b.csrf_ok(csrf_token):
-        return b.forbidden()
     resumed = _resume(b, req)
     if isinstance(resumed, Response):
         return resumed
@@ -252,11 +249,7 @@ def _company_for(b: Browser, raw: str) -> tuple[int, str] | None:
 
 
 @router.post("/login/consent")
-def consent_page(
-    b: BrowserDep, *, req: str = Form(""), csrf_token: str = Form(""), company_id: str = Form("")
-) -> Response:
-    if not b.csrf_ok(csrf_token):
-        return b.forbidden()
+def consent_page(b: FormBrowserDep, *, req: str = Form(""), company_id: str = Form("")) -> Response:
     resumed = _resume(b, req)
     if isinstance(resumed, Response):
         return resumed
@@ -272,15 +265,12 @@ def consent_page(
 
 @router.post("/login/decide")
 def decide(
-    b: BrowserDep,
+    b: FormBrowserDep,
     *,
     req: str = Form(""),
-    csrf_token: str = Form(""),
     company_id: str = Form(""),
     decision: str = Form(""),
 ) -> Response:
-    if not b.csrf_ok(csrf_token):
-        return b.forbidden()
     resumed = _resume(b, req)
     if isinstance(resumed, Response):
         return resumed
@@ -310,9 +300,7 @@ def decide(
 
 
 @router.post("/login/logout")
-def logout(b: BrowserDep, *, csrf_token: str = Form(""), next: str = Form("")) -> Response:
+def logout(b: FormBrowserDep, *, next: str = Form("")) -> Response:
     """Browser logout (a CSRF-checked form) of the login pages and the portal."""
-    if not b.csrf_ok(csrf_token):
-        return b.forbidden()
     b.logout()
     return b.redirect(safe_next(next, "/portal"))

@@ -67,8 +67,6 @@ def client_by_client_id(session: Session, client_id: str) -> OAuthClient | None:
     ).scalar_one_or_none()
 
 
-def client_by_pk(session: Session, pk: int) -> OAuthClient | None:
-    return session.get(OAuthClient, pk)
 
 
 def api_key_by_lookup(session: Session, lookup: str) -> ApiKey | None:
@@ -95,8 +93,6 @@ def code_by_hash(session: Session, code_hash: str) -> AuthorizationCode | None:
     return session.get(AuthorizationCode, code_hash)
 
 
-def tokens_from_code(session: Session, code_hash: str) -> list[Token]:
-    return list(session.execute(select(Token).where(Token.code_hash == code_hash)).scalars())
 
 
 def successor_chain(session: Session, token: Token) -> list[Token]:

@@ -21,7 +21,7 @@ from starlette.responses import Response
 
 from kirjuri.api.route import KirjuriRoute
 from kirjuri.auth.pages import THROTTLED, password_login
-from kirjuri.browser import Browser, BrowserDep, safe_next
+from kirjuri.browser import Browser, BrowserDep, FormBrowserDep, safe_next
 from kirjuri.companies import repository as companies_repository
 from kirjuri.core.errors import KirjuriError
 from kirjuri.portal import service
@@ -91,17 +91,14 @@ def register_page(b: BrowserDep) -> Response:
 
 @router.post("/register")
 def register(
-    b: BrowserDep,
+    b: FormBrowserDep,
     *,
-    csrf_token: str = Form(""),
     username: str = Form(""),
     first_name: str = Form(""),
     last_name: str = Form(""),
     email: str = Form(""),
     password: str = Form(""),
 ) -> Response:
-    if not b.csrf_ok(csrf_token):
-        return b.forbidden()
     data = {"username": username, "first_name": first_name, "last_name": last_name, "email": email}
     form, errors = parse(RegisterForm, {**data, "password": password})
     if form is not None:
@@ -124,16 +121,13 @@ def login_page(b: BrowserDep, *, next: str | None = None, notice: str | None = N
 
 @router.post("/login")
 def login(
-    b: BrowserDep,
+    b: FormBrowserDep,
     *,
     http: Request,
-    csrf_token: str = Form(""),
     username: str = Form(""),
     password: str = Form(""),
     next: str = Form(""),
 ) -> Response:
-    if not b.csrf_ok(csrf_token):
-        return b.forbidden()
     target = safe_next(next, "/portal")
     problem = password_login(b, http, username=username.strip(), password=password)
     if problem is None:
@@ -166,11 +160,7 @@ def sandbox_page(b: BrowserDep) -> Response:
 
 
 @router.post("/sandbox")
-def request_sandbox(
-    b: BrowserDep, *, csrf_token: str = Form(""), company_name: str = Form(""), redirect_uri: str = Form("")
-) -> Response:
-    if not b.csrf_ok(csrf_token):
-        return b.forbidden()
+def request_sandbox(b: FormBrowserDep, *, company_name: str = Form(""), redirect_uri: str = Form("")) -> Response:
     if (redirect := _login_required(b, "/portal/sandbox")) is not None:
         return redirect
     data = {"company_name": company_name, "redirect_uri": redirect_uri}
@@ -211,15 +201,12 @@ def apikeys_page(b: BrowserDep, *, notice: str | None = None) -> Response:
 
 @router.post("/apikeys")
 def create_apikey(
-    b: BrowserDep,
+    b: FormBrowserDep,
     *,
-    csrf_token: str = Form(""),
     company_id: str = Form(""),
     client_id: str = Form(""),
     name: str = Form(""),
 ) -> Response:
-    if not b.csrf_ok(csrf_token):
-        return b.forbidden()
     if (redirect := _login_required(b, "/portal/apikeys")) is not None:
         return redirect
     assert b.user is not None
@@ -235,11 +222,7 @@ def create_apikey(
 
 
 @router.post("/apikeys/revoke")
-def revoke_apikey(
-    b: BrowserDep, *, csrf_token: str = Form(""), company_id: str = Form(""), key_id: str = Form("")
-) -> Response:
-    if not b.csrf_ok(csrf_token):
-        return b.forbidden()
+def revoke_apikey(b: FormBrowserDep, *, company_id: str = Form(""), key_id: str = Form("")) -> Response:
     if (redirect := _login_required(b, "/portal/apikeys")) is not None:
         return redirect
     assert b.user is not None
@@ -269,11 +252,7 @@ def confirmations_page(b: BrowserDep, *, notice: str | None = None) -> Response:
 
 
 @router.post("/confirmations")
-def decide_confirmation(
-    b: BrowserDep, *, csrf_token: str = Form(""), transaction_id: str = Form(""), decision: str = Form("")
-) -> Response:
-    if not b.csrf_ok(csrf_token):
-        return b.forbidden()
+def decide_confirmation(b: FormBrowserDep, *, transaction_id: str = Form(""), decision: str = Form("")) -> Response:
     if (redirect := _login_required(b, "/portal/confirmations")) is not None:
         return redirect
     assert b.user is not None
