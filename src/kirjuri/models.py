@@ -5,6 +5,17 @@ from kirjuri.auth.models import ApiKey, AuthorizationCode, OAuthClient, Token
 from kirjuri.companies.models import Company, CompanySetting, CompanyUser, User, VerifierList, VerifierListMember
 from kirjuri.db.base import Base
 from kirjuri.db.counters import CompanyCounter
+from kirjuri.ledger.models import (
+    Dimension,
+    DimensionItem,
+    FiscalYear,
+    LedgerAccount,
+    LedgerBalance,
+    LedgerReceipt,
+    LedgerTransaction,
+    TrackingPeriod,
+    TransactionDimension,
+)
 from kirjuri.mfa.models import MfaTransaction
 
 metadata = Base.metadata
@@ -16,10 +27,19 @@ __all__ = [
     "CompanyCounter",
     "CompanySetting",
     "CompanyUser",
+    "Dimension",
+    "DimensionItem",
+    "FiscalYear",
     "IdempotencyRecord",
+    "LedgerAccount",
+    "LedgerBalance",
+    "LedgerReceipt",
+    "LedgerTransaction",
     "MfaTransaction",
     "OAuthClient",
     "Token",
+    "TrackingPeriod",
+    "TransactionDimension",
     "User",
     "VerifierList",
     "VerifierListMember",

@@ -22,6 +22,7 @@ from kirjuri.core import clock
 from kirjuri.core.errors import KirjuriError, not_found
 from kirjuri.core.paging import PageMeta, PageRequest
 from kirjuri.db.paging import fetch_page
+from kirjuri.ledger import service as ledger_service
 from kirjuri.mfa import service as mfa_service
 from kirjuri.mfa.models import MfaTransaction
 
@@ -91,6 +92,7 @@ def create_company(
     for setting_name, value in DEFAULT_SETTINGS.items():
         session.add(CompanySetting(company_id=company.id, name=setting_name, value=value))
     session.flush()
+    ledger_service.setup_company(session, company_id=company.id)
     return company
 
 

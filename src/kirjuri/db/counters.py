@@ -26,8 +26,11 @@ class CompanyCounter(Base):
     value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
-def next_value(session: Session, *, company_id: int, name: str, start: int = 1) -> int:
-    """Advance the counter `name` of the company and return the new value (`start` first)."""
+def next_value(session: Session, *, company_id: int, name: str, start: int = 1, count: int = 1) -> int:
+    """Advance the counter `name` of the company and return the new value (`start` first).
+
+    With `count` > 1 the counter advances by `count` and the first value of that block is
+    returned: the caller owns `first … first + count - 1`."""
     insert: Any = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(
         insert(CompanyCounter)
@@ -37,7 +40,7 @@ def next_value(session: Session, *, company_id: int, name: str, start: int = 1) 
     value = session.execute(
         update(CompanyCounter)
         .where(CompanyCounter.company_id == company_id, CompanyCounter.name == name)
-        .values(value=CompanyCounter.value + 1)
+        .values(value=CompanyCounter.value + count)
         .returning(CompanyCounter.value)
     ).scalar_one()
-    return int(value)
+    return int(value) - count + 1

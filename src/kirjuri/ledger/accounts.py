@@ -1,0 +1,167 @@
+"""The company's chart of accounts: seeding the default chart, reading it, and the extras that
+add, rename, deactivate and delete accounts.
+
+Invariant: an account that carries postings is never deleted (409 ACCOUNT_HAS_POSTINGS) — it
+may only be deactivated, after which no new posting may use it; account codes are unique per
+company and never change; every system role (VAT, receivables, …) has exactly one account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kirjuri.core import clock
+from kirjuri.core.errors import KirjuriError, not_found
+from kirjuri.ledger import chart
+from kirjuri.ledger.models import LedgerAccount, LedgerBalance, LedgerTransaction
+
+
+def seed_chart(session: Session, *, company_id: int) -> None:
+    now = clock.now()
+    session.add_all(
+        LedgerAccount(
+            company_id=company_id,
+            code=a.code,
+            name=a.name_fi,
+            name_sv=a.name_sv,
+            name_en=a.name_en,
+            account_type=a.account_type.value,
+            line=a.line,
+            vat_allowed=a.vat_allowed,
+            default_vat_status=a.default_vat_status,
+            default_vat_class=a.default_vat_class,
+            role=a.role.value if a.role else None,
+            active=True,
+            created_at=now,
+            version=now,
+        )
+        for a in chart.DEFAULT_CHART
+    )
+    session.flush()
+
+
+def chart_of(session: Session, *, company_id: int) -> list[LedgerAccount]:
+    return list(
+        session.scalars(
+            select(LedgerAccount).where(LedgerAccount.company_id == company_id).order_by(LedgerAccount.code)
+        )
+    )
+
+
+def by_codes(session: Session, *, company_id: int, codes: Iterable[str]) -> dict[str, LedgerAccount]:
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    found = session.scalars(
+        select(LedgerAccount).where(LedgerAccount.company_id == company_id, LedgerAccount.code.in_(wanted))
+    )
+    return {account.code: account for account in found}
+
+
+def get(session: Session, *, company_id: int, code: str) -> LedgerAccount:
+    account = session.get(LedgerAccount, (company_id, code))
+    if account is None:
+        raise not_found("code")
+    return account
+
+
+def code_for_role(session: Session, *, company_id: int, role: chart.Role) -> str:
+    code = session.scalars(
+        select(LedgerAccount.code).where(LedgerAccount.company_id == company_id, LedgerAccount.role == role.value)
+    ).first()
+    if code is None:
+        raise KirjuriError("ACCOUNT_FOR_ROLE_MISSING", 409, role.value)
+    return code
+
+
+def add_account(
+    session: Session,
+    *,
+    company_id: int,
+    code: str,
+    name: str,
+    name_sv: str | None = None,
+    name_en: str | None = None,
+    vat_allowed: bool | None = None,
+    default_vat_status: int | None = None,
+    default_vat_class: str | None = None,
+) -> LedgerAccount:
+    if not code.isdigit() or not 3 <= len(code) <= 8:
+        raise KirjuriError("INVALID_ACCOUNT_CODE", 400, "code")
+    if session.get(LedgerAccount, (company_id, code)) is not None:
+        raise KirjuriError("ACCOUNT_CODE_EXISTS", 409, "code")
+    account_type = chart.account_type_for_code(code)
+    pnl = account_type in (chart.AccountType.REVENUE, chart.AccountType.EXPENSE)
+    now = clock.now()
+    account = LedgerAccount(
+        company_id=company_id,
+        code=code,
+        name=name,
+        name_sv=name_sv,
+        name_en=name_en,
+        account_type=account_type.value,
+        line=chart.line_for_code(code),
+        vat_allowed=pnl if vat_allowed is None else vat_allowed,
+        default_vat_status=default_vat_status,
+        default_vat_class=default_vat_class,
+        role=None,
+        active=True,
+        created_at=now,
+        version=now,
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def update_account(
+    session: Session,
+    *,
+    company_id: int,
+    code: str,
+    name: str | None = None,
+    name_sv: str | None = None,
+    name_en: str | None = None,
+    active: bool | None = None,
+) -> LedgerAccount:
+    account = get(session, company_id=company_id, code=code)
+    if active is False and account.role is not None:
+        raise KirjuriError("SYSTEM_ACCOUNT_CANNOT_BE_DEACTIVATED", 409, "active")
+    for attribute, value in (("name", name), ("name_sv", name_sv), ("name_en", name_en), ("active", active)):
+        if value is not None:
+            setattr(account, attribute, value)
+    account.version = clock.now()
+    session.flush()
+    return account
+
+
+def has_postings(session: Session, *, company_id: int, code: str) -> bool:
+    used = session.scalars(
+        select(LedgerTransaction.id)
+        .where(LedgerTransaction.company_id == company_id, LedgerTransaction.account == code)
+        .limit(1)
+    ).first()
+    if used is not None:
+        return True
+    # Bulk-loaded history may live only in the balances.
+    return (
+        session.scalars(
+            select(LedgerBalance.period_id)
+            .where(LedgerBalance.company_id == company_id, LedgerBalance.account == code)
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def delete_account(session: Session, *, company_id: int, code: str) -> None:
+    account = get(session, company_id=company_id, code=code)
+    if account.role is not None:
+        raise KirjuriError("SYSTEM_ACCOUNT_CANNOT_BE_DELETED", 409, "code")
+    if has_postings(session, company_id=company_id, code=code):
+        raise KirjuriError("ACCOUNT_HAS_POSTINGS", 409, "code")
+    session.delete(account)
+    session.flush()
