@@ -31,9 +31,18 @@ def test_sequence_per_company_and_name(db: Session) -> None:
     db.commit()
     stored = {
         (row.company_id, row.name): row.value
-        for row in db.query(CompanyCounter).filter(CompanyCounter.company_id.in_([a, b]))
+        for row in db.query(CompanyCounter).filter(
+            CompanyCounter.company_id.in_([a, b]), CompanyCounter.name.in_(["invoice", "receipt"])
+        )
     }
     assert stored == {(a, "invoice"): 4, (a, "receipt"): 2, (b, "invoice"): 2}
+
+
+def test_a_block_of_values(db: Session) -> None:
+    company = _company(db)
+    assert next_value(db, company_id=company, name="block") == 1
+    assert next_value(db, company_id=company, name="block", count=5) == 2  # owns 2..6
+    assert next_value(db, company_id=company, name="block") == 7
 
 
 def test_start_value(db: Session) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -72,7 +73,20 @@ def apply(
     sign: int,
 ) -> None:
     """Add (`sign=1`) or take away (`sign=-1`) the postings' contribution to the balances."""
-    upsert(session, company_id=company_id, amounts=contributions(status, rows, splits), sign=sign)
+    amounts = contributions(status, rows, splits)
+    upsert(session, company_id=company_id, amounts=amounts, sign=sign)
+    if sign < 0 and amounts:
+        # Rows that fell to zero are dropped, so status changes do not leave the table growing.
+        session.execute(
+            delete(LedgerBalance).where(
+                LedgerBalance.company_id == company_id,
+                LedgerBalance.period_id.in_({key[0] for key in amounts}),
+                LedgerBalance.account.in_({key[1] for key in amounts}),
+                LedgerBalance.receipt_status == status,
+                LedgerBalance.debit_minor == 0,
+                LedgerBalance.credit_minor == 0,
+            )
+        )
 
 
 def upsert(session: Session, *, company_id: int, amounts: dict[Key, tuple[int, int]], sign: int = 1) -> None:
