@@ -89,12 +89,9 @@ def add_account(
     default_vat_status: int | None = None,
     default_vat_class: str | None = None,
 ) -> LedgerAccount:
-    if not code.isdigit() or not 3 <= len(code) <= 8:
-        raise KirjuriError("INVALID_ACCOUNT_CODE", 400, "code")
+    account_type = chart.account_type_for_code(code, field="code")
     if session.get(LedgerAccount, (company_id, code)) is not None:
         raise KirjuriError("ACCOUNT_CODE_EXISTS", 409, "code")
-    account_type = chart.account_type_for_code(code)
-    pnl = account_type in (chart.AccountType.REVENUE, chart.AccountType.EXPENSE)
     now = clock.now()
     account = LedgerAccount(
         company_id=company_id,
@@ -103,8 +100,8 @@ def add_account(
         name_sv=name_sv,
         name_en=name_en,
         account_type=account_type.value,
-        line=chart.line_for_code(code),
-        vat_allowed=pnl if vat_allowed is None else vat_allowed,
+        line=chart.line_for_code(code, field="code"),
+        vat_allowed=_like_neighbour(code) if vat_allowed is None else vat_allowed,
         default_vat_status=default_vat_status,
         default_vat_class=default_vat_class,
         role=None,
@@ -115,6 +112,14 @@ def add_account(
     session.add(account)
     session.flush()
     return account
+
+
+def _like_neighbour(code: str) -> bool:
+    """Whether VAT is allowed on a new account: as on the default account just below it in the
+    same range (a new 4010 is like 4000), so wages stay VAT-free and purchases do not."""
+    key = code[:4].ljust(4, "0")
+    below = [a for a in chart.DEFAULT_CHART if a.code[:4].ljust(4, "0") <= key]
+    return below[-1].vat_allowed if below else False
 
 
 def update_account(

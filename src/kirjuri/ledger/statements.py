@@ -357,7 +357,7 @@ def _liabilities(prefix: str, base: int) -> tuple[Line, ...]:
         ("Muut velat", "Övriga skulder", "Other liabilities"),
         ("Siirtovelat", "Resultatregleringar", "Accruals and deferred income"),
     )
-    return tuple(_l(f"{prefix}.{n}", base + n, 3, name) for n, name in enumerate(names, start=1))
+    return tuple(_l(f"{prefix}.{n}", base + n, 2, name) for n, name in enumerate(names, start=1))
 
 
 _KPA_BALANCE = (
@@ -626,6 +626,10 @@ _KPA_BALANCE = (
 
 
 # --- PMA 1753/2015: the small (and micro) company forms -----------------------------------------
+# The income statement keeps the fifteen main items; the balance sheet keeps the Roman-numeral
+# items (receivables and liabilities split long-/short-term) and the equity items I–VII of the
+# KPA form, so line VII stays the result line on both forms. A PMA line key is "PMA." + the key
+# of the KPA line it stands for.
 
 
 def _segments_start(key: str, prefix: str) -> bool:
@@ -772,9 +776,11 @@ def evaluate(layout: Layout, leaf_totals: Mapping[str, Decimal]) -> list[tuple[L
         if line.key not in values:
             if line.kind is LineKind.BALANCE:
                 ledger = sum((leaf_totals.get(k, Decimal(0)) for k in line.leaves if k in own), Decimal(0))
-                values[line.key] = line.sign * ledger
+                shown = line.sign * ledger
             else:
-                values[line.key] = sum((s * value(by_key[k]) for s, k in line.formula), Decimal(0))
+                shown = sum((s * value(by_key[k]) for s, k in line.formula), Decimal(0))
+            # −1 × 0 is Decimal("-0"): a statement never prints "-0,00".
+            values[line.key] = abs(shown) if shown.is_zero() else shown
         return values[line.key]
 
     return [(line, value(line)) for line in layout.lines]
