@@ -77,6 +77,22 @@ def code_for_role(session: Session, *, company_id: int, role: chart.Role) -> str
     return code
 
 
+def codes_for_roles(session: Session, *, company_id: int, roles: Iterable[chart.Role]) -> dict[chart.Role, str]:
+    """{role: account code} in one query; 409 ACCOUNT_FOR_ROLE_MISSING when one is missing."""
+    wanted = {role.value for role in roles}
+    found = {
+        chart.Role(str(role)): code
+        for code, role in session.execute(
+            select(LedgerAccount.code, LedgerAccount.role).where(
+                LedgerAccount.company_id == company_id, LedgerAccount.role.in_(wanted)
+            )
+        )
+    }
+    for role in wanted - {r.value for r in found}:
+        raise KirjuriError("ACCOUNT_FOR_ROLE_MISSING", 409, role)
+    return found
+
+
 def add_account(
     session: Session,
     *,

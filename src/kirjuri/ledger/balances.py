@@ -33,7 +33,6 @@ KEY_COLUMNS = (
     "dimension_id",
     "item_id",
 )
-UPSERT_CHUNK = 500
 
 
 def vat_key(row: LedgerTransaction) -> tuple[int, str, Decimal, str]:
@@ -89,23 +88,30 @@ def apply(
         )
 
 
+def _upsert_statement(dialect: str) -> Any:
+    """One single-row upsert per dialect, built once (so it is compiled once and executed many)."""
+    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = LedgerBalance.__table__
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=["company_id", *KEY_COLUMNS],
+        set_={
+            "debit_minor": table.c.debit_minor + stmt.excluded.debit_minor,
+            "credit_minor": table.c.credit_minor + stmt.excluded.credit_minor,
+        },
+    )
+
+
+_STATEMENTS = {dialect: _upsert_statement(dialect) for dialect in ("postgresql", "sqlite")}
+
+
 def upsert(session: Session, *, company_id: int, amounts: dict[Key, tuple[int, int]], sign: int = 1) -> None:
+    """Add `sign` × (debit, credit) to each balance key (sorted: writers lock rows in one order)."""
     if not amounts:
         return
-    insert: Any = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     values = [
         {"company_id": company_id, **dict(zip(KEY_COLUMNS, key, strict=True)), "debit_minor": sign * d,
          "credit_minor": sign * c}
         for key, (d, c) in sorted(amounts.items())
     ]  # fmt: skip
-    table = LedgerBalance.__table__
-    for start in range(0, len(values), UPSERT_CHUNK):
-        stmt = insert(table).values(values[start : start + UPSERT_CHUNK])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["company_id", *KEY_COLUMNS],
-            set_={
-                "debit_minor": table.c.debit_minor + stmt.excluded.debit_minor,
-                "credit_minor": table.c.credit_minor + stmt.excluded.credit_minor,
-            },
-        )
-        session.execute(stmt)
+    session.execute(_STATEMENTS[session.get_bind().dialect.name], values)

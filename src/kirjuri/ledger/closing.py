@@ -82,9 +82,12 @@ def close_year(session: Session, *, company_id: int, year_id: int, user_id: int 
         next_year = fiscal.open_next_year(session, company_id=company_id)
 
     balances = year_end_balances(session, company_id=company_id, year=year)
-    types = dict(session.execute(
-        select(LedgerAccount.code, LedgerAccount.account_type).where(LedgerAccount.company_id == company_id)
-    ).tuples().all())  # fmt: skip
+    types: dict[str, str] = {
+        code: account_type
+        for code, account_type in session.execute(
+            select(LedgerAccount.code, LedgerAccount.account_type).where(LedgerAccount.company_id == company_id)
+        )
+    }
     retained = accounts.code_for_role(session, company_id=company_id, role=chart.Role.RETAINED_EARNINGS)
     rows = opening_rows(balances, types, retained)
     if rows:
@@ -94,7 +97,9 @@ def close_year(session: Session, *, company_id: int, year_id: int, user_id: int 
             receipt_date=next_year.start_date,
             vat_type="PURCHASE",
             vat_status=None,
-            transactions=tuple(rules.EntryDraft(account=code, accounting_value=from_minor(cents)) for code, cents in rows),
+            transactions=tuple(
+                rules.EntryDraft(account=code, accounting_value=from_minor(cents)) for code, cents in rows
+            ),
         )
         service.create_receipt(
             session,

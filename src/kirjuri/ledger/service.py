@@ -93,9 +93,11 @@ def _build(
     draft = rules.rounded(draft)
     period = fiscal.writable_period(session, company_id=company_id, day=draft.receipt_date)
     chart_rows = accounts.by_codes(session, company_id=company_id, codes=(t.account for t in draft.transactions))
+    roles = accounts.codes_for_roles(
+        session, company_id=company_id, roles=(chart.Role.VAT_PAYABLE, chart.Role.VAT_RECEIVABLE)
+    )
     vat_accounts = vatrows.VatAccounts(
-        payable=accounts.code_for_role(session, company_id=company_id, role=chart.Role.VAT_PAYABLE),
-        receivable=accounts.code_for_role(session, company_id=company_id, role=chart.Role.VAT_RECEIVABLE),
+        payable=roles[chart.Role.VAT_PAYABLE], receivable=roles[chart.Role.VAT_RECEIVABLE]
     )
     rows: list[LedgerTransaction] = []
     derived: list[tuple[int, vatrows.VatRow]] = []  # (index of the parent row, VAT row)

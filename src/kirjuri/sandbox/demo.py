@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from kirjuri.companies import rules as rights
 from kirjuri.companies import service as companies_service
 from kirjuri.companies.models import Company, CompanySetting, VerifierList, VerifierListMember
+from kirjuri.ledger.demo import seed_ledger
 
 Seeder = Callable[[Session, int, int], None]
 
@@ -55,7 +56,7 @@ def seed_company_profile(session: Session, company_id: int, user_id: int) -> Non
     session.flush()
 
 
-SEEDERS: list[Seeder] = [seed_company_profile]
+SEEDERS: list[Seeder] = [seed_company_profile, seed_ledger]
 
 
 def seed_company(session: Session, *, company_id: int, user_id: int) -> None:
