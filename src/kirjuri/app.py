@@ -30,11 +30,24 @@ from kirjuri.companies.router import public_router as status_router
 from kirjuri.companies.router import router as companies_router
 from kirjuri.config import Settings, get_settings
 from kirjuri.db.engine import make_engine, make_session_factory
+from kirjuri.ledger.reports_router import router as ledger_reports_router
+from kirjuri.ledger.router import router as ledger_receipts_router
+from kirjuri.ledger.setup_router import router as ledger_setup_router
 from kirjuri.mfa.router import router as mfa_router
 from kirjuri.portal.router import router as portal_router
+from kirjuri.vat.router import router as vat_router
 
 # Routers under the API base (and so under every version prefix) …
-API_ROUTERS = [auth_router, companies_router, mfa_router, status_router]
+API_ROUTERS = [
+    auth_router,
+    companies_router,
+    mfa_router,
+    status_router,
+    ledger_setup_router,
+    ledger_receipts_router,
+    ledger_reports_router,
+    vat_router,
+]
 # … and the browser pages at the host root.
 PAGE_ROUTERS = [auth_root_router, auth_pages_router, portal_router]
 
@@ -47,9 +60,7 @@ Errors are always `{"errors": [{"status", "field", "message"}]}`."""
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     api_logging.configure(settings.log_level)
-    engine = make_engine(
-        settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
-    )
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

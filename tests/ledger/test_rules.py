@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -38,6 +39,8 @@ def codes(errors: list[ErrorItem]) -> list[tuple[str, str | None]]:
         (draft(EntryDraft("1910", D(1), kind="REVERSING_ENTRY", vat_status=1)),
          [("NO_VAT_ALLOWED_ON_TRANSACTION_TYPE", "transactions[0].vatPercent")]),
         (draft(EntryDraft("1910", D(1), vat_deduction_percent=D(101))),
+         [("INVALID_VAT_DEDUCTION_PERCENT", "transactions[0].vatDeductionPercent")]),
+        (draft(EntryDraft("1910", D(1), vat_deduction_percent=D("50.125"))),
          [("INVALID_VAT_DEDUCTION_PERCENT", "transactions[0].vatDeductionPercent")]),
         (draft(EntryDraft("1910", D(1), start_date=date(2026, 2, 1), end_date=date(2026, 1, 1))),
          [("START_DATE_AFTER_END_DATE", "transactions[0].startDate")]),
@@ -133,7 +136,7 @@ def test_monthly_periods_cover_the_range_exactly() -> None:
     assert periods[0] == (date(2025, 7, 15), date(2025, 7, 31))
     assert periods[-1] == (date(2026, 2, 1), date(2026, 2, 10))
     assert len(periods) == 8
-    for (_, end), (start, _) in zip(periods, periods[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(periods):
         assert (start - end).days == 1
 
 

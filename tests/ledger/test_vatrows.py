@@ -47,7 +47,7 @@ def test_tax_rounds_half_away_from_zero(net: int, percent: str, tax: int) -> Non
         (Side.PURCHASE, vat.DOMESTIC, "13.5", None, -10000, [VatRow("INPUT", "1765", -1350)]),
     ],
 )  # fmt: skip
-def test_vat_rows(
+def test_vat_rows(  # noqa: PLR0917 - one parameter per table column
     side: Side, status: int, percent: str, deduction: str | None, net: int, expected: list[VatRow]
 ) -> None:
     rows = vat_rows(

@@ -117,7 +117,8 @@ def check_receipt_shape(draft: ReceiptDraft) -> list[ErrorItem]:
             errors.append(ErrorItem(400, "INVALID_TRANSACTION_TYPE", entry_path(i, "transactionType")))
         elif entry.kind != ENTRY and (entry.vat_percent or entry.vat_status is not None):
             errors.append(ErrorItem(400, "NO_VAT_ALLOWED_ON_TRANSACTION_TYPE", entry_path(i, "vatPercent")))
-        if entry.vat_deduction_percent is not None and not 0 <= entry.vat_deduction_percent <= 100:
+        deduction = entry.vat_deduction_percent
+        if deduction is not None and (not 0 <= deduction <= 100 or decimal_places(deduction) > 2):
             errors.append(ErrorItem(400, "INVALID_VAT_DEDUCTION_PERCENT", entry_path(i, "vatDeductionPercent")))
         if entry.start_date and entry.end_date and entry.start_date > entry.end_date:
             errors.append(ErrorItem(400, "START_DATE_AFTER_END_DATE", entry_path(i, "startDate")))
