@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from kirjuri.core.errors import KirjuriError
 from kirjuri.core.money import from_minor
-from kirjuri.ledger import accounts, closing, fiscal, reports, rules, service
+from kirjuri.ledger import accounts, closing, fiscal, reports, rules, service, statement_reports
 from kirjuri.ledger.bulk import BulkReceipt, bulk_post
 from kirjuri.ledger.models import FiscalYear, LedgerBalance, LedgerReceipt, LedgerTransaction, TrackingPeriod
 from tests.factories import Tenant
@@ -336,8 +336,8 @@ def test_reports_agree_with_the_service_path(db: Session, tenant: Tenant, other_
         "account totals, journals": lambda c: reports.account_totals(
             db, company_id=c, start=start, end=cut_end, filter=journals
         ),
-        "balance sheets": lambda c: reports.balance_sheets(db, company_id=c, dates=[cut_end, end]),
-        "income statements": lambda c: reports.income_statements(
+        "balance sheets": lambda c: statement_reports.balance_sheets(db, company_id=c, dates=[cut_end, end]),
+        "income statements": lambda c: statement_reports.income_statements(
             db, company_id=c, spans=[(start, end), (cut_start, cut_end)], form="PMA"
         ),
     }

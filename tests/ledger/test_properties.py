@@ -39,7 +39,7 @@ from kirjuri.core import vat as vat_rules
 from kirjuri.core.errors import KirjuriError
 from kirjuri.core.money import from_minor
 from kirjuri.db.counters import CompanyCounter
-from kirjuri.ledger import closing, dimensions, fiscal, reports, rules, service
+from kirjuri.ledger import closing, dimensions, fiscal, reports, rules, service, statement_reports
 from kirjuri.ledger.models import (
     FiscalYear,
     LedgerAccount,
@@ -624,10 +624,10 @@ def check_statements(world: World, books: naive.Books, start: date, end: date) -
     at_end = naive.balance_sheet_totals(books, end)
     assets = sum(v for a, v in at_end.items() if books.account_types[a] == "ASSET")
     for form, prefix in (("KPA", ""), ("PMA", "PMA.")):
-        [income] = reports.income_statements(session, company_id=company_id, spans=[(start, end)], form=form)
+        [income] = statement_reports.income_statements(session, company_id=company_id, spans=[(start, end)], form=form)
         shown = {line.key: line.value for line in income}
         assert shown[prefix + "IS.15"] == -result, f"{form} income statement {start}..{end}"
-        [sheet] = reports.balance_sheets(session, company_id=company_id, dates=[end], form=form)
+        [sheet] = statement_reports.balance_sheets(session, company_id=company_id, dates=[end], form=form)
         shown = {line.key: line.value for line in sheet}
         assert shown[prefix + "BS.A"] == assets, f"{form} balance sheet at {end}"
         assert shown[prefix + "BS.L"] == assets, f"{form} balance sheet at {end}"

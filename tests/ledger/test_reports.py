@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kirjuri.ledger import closing, fiscal, reports, rules, service
+from kirjuri.ledger import closing, fiscal, reports, rules, service, statement_reports
 from kirjuri.ledger.models import FiscalYear
 from kirjuri.ledger.reports import ReportFilter
 from tests.ledger.helpers import BANK, SALES, VAT_PAYABLE, dimension_with_items, draft, entry, new_books, set_year
@@ -313,34 +313,38 @@ def test_general_ledger_lists_the_vat_postings(db: Session, books: Books) -> Non
 # --- statements and the cash flow --------------------------------------------------------------------------
 
 
-def line_values(lines: list[reports.ReportLine]) -> dict[str, int]:
+def line_values(lines: list[statement_reports.ReportLine]) -> dict[str, int]:
     return {line.key: line.value for line in lines}
 
 
 def test_income_statement_and_balance_sheet_layouts(db: Session, books: Books) -> None:
     company_id = books.company_id
-    [income] = reports.income_statements(db, company_id=company_id, spans=[(date(2025, 1, 1), date(2025, 12, 31))])
+    [income] = statement_reports.income_statements(
+        db, company_id=company_id, spans=[(date(2025, 1, 1), date(2025, 12, 31))]
+    )
     values = line_values(income)
     assert values["IS.1"] == 20000 and values["IS.6.a"] == -5000 and values["IS.9"] == 15000
     assert values["IS.15"] == 15000
     assert next(line.name for line in income if line.key == "IS.1") == "Liikevaihto"
-    [english] = reports.income_statements(
+    [english] = statement_reports.income_statements(
         db, company_id=company_id, spans=[(date(2025, 1, 1), date(2025, 12, 31))], language="ENGLISH"
     )
     assert next(line.name for line in english if line.key == "IS.1") == "Turnover"
-    sheets = reports.balance_sheets(db, company_id=company_id, dates=[date(2025, 12, 31), date(2026, 4, 30)])
+    sheets = statement_reports.balance_sheets(db, company_id=company_id, dates=[date(2025, 12, 31), date(2026, 4, 30)])
     for sheet, bank, total in ((sheets[0], 120100, 120100), (sheets[1], 121100, 121100)):
         values = line_values(sheet)
         assert values["BS.A.B.IV"] == bank
         assert values["BS.A"] == values["BS.L"] == total
     assert line_values(sheets[0])["BS.L.A.VII"] == 15000
     assert line_values(sheets[1])["BS.L.A.VI"] == 15000 and line_values(sheets[1])["BS.L.A.VII"] == 1000
-    [pma] = reports.balance_sheets(db, company_id=company_id, dates=[date(2026, 4, 30)], form="PMA")
+    [pma] = statement_reports.balance_sheets(db, company_id=company_id, dates=[date(2026, 4, 30)], form="PMA")
     assert line_values(pma)["PMA.BS.A"] == line_values(pma)["PMA.BS.L"] == 121100
 
 
 def test_cash_flow_of_a_year(db: Session, books: Books) -> None:
-    [flow] = reports.cash_flows(db, company_id=books.company_id, spans=[(date(2025, 1, 1), date(2025, 12, 31))])
+    [flow] = statement_reports.cash_flows(
+        db, company_id=books.company_id, spans=[(date(2025, 1, 1), date(2025, 12, 31))]
+    )
     values = line_values(flow)
     # Operating: profit 150.00 + VAT owed 51.00 (working capital); financing: share capital 1000.00.
     assert values == {
@@ -387,7 +391,7 @@ def test_cash_flow_change_in_cash_is_the_change_of_the_cash_accounts(
         (date(2026, 1, 1), date(2026, 12, 31)),
         (date(2025, 3, 20), date(2025, 3, 20)),
     ]
-    flows = reports.cash_flows(db, company_id=company_id, spans=spans)
+    flows = statement_reports.cash_flows(db, company_id=company_id, spans=spans)
     for (start, end), flow in zip(spans, flows, strict=True):
         values = line_values(flow)
         change = cash_change(db, company_id, start, end)
@@ -414,7 +418,7 @@ def test_ledger_account_balances_per_month(db: Session, books: Books) -> None:
         (date(2025, 2, 1), date(2025, 2, 28)),
         (date(2025, 3, 1), date(2025, 3, 31)),
     ]
-    per_month = reports.ledger_account_balances(db, company_id=books.company_id, spans=months)
+    per_month = statement_reports.ledger_account_balances(db, company_id=books.company_id, spans=months)
     closing_of = [{r.account: r.closing for r in rows} for rows in per_month]
     assert closing_of[0] == {BANK: 100000, CAPITAL: -100000}
     assert closing_of[1] == {BANK: 125100, CAPITAL: -100000, SALES: -20000, VAT_PAYABLE: -5100}
@@ -452,6 +456,6 @@ def test_the_widest_dates_are_reports_too(db: Session, books: Books) -> None:
     trial = reports.trial_balance(db, company_id=books.company_id, start=date.min, end=date.max)
     assert rows_of(trial)[BANK] == (0, 125100 + 1000, 5000, 121100)
     assert sum(r.closing for r in trial) == 0
-    [flow] = reports.cash_flows(db, company_id=books.company_id, spans=[(date.min, date(2026, 12, 31))])
+    [flow] = statement_reports.cash_flows(db, company_id=books.company_id, spans=[(date.min, date(2026, 12, 31))])
     assert line_values(flow)["CF.CHANGE_IN_CASH"] == 121100
     assert reports.balance_sheet_totals(db, company_id=books.company_id, at=date.max) == {}

@@ -35,7 +35,7 @@ from kirjuri.api.schemas import ErrorMessages
 from kirjuri.api.session import DbSession
 from kirjuri.auth.dependencies import Principal, api_router, requires
 from kirjuri.core.errors import KirjuriError, not_found
-from kirjuri.ledger import dimensions, reports, statements
+from kirjuri.ledger import dimensions, reports, statement_reports, statements
 from kirjuri.ledger import report_schemas as wire
 
 router = api_router()
@@ -108,7 +108,7 @@ def _language(options: Any) -> str:
     return getattr(options, "report_language", None) or "FINNISH"
 
 
-def _rows(lines: Sequence[reports.ReportLine]) -> list[wire.AccountingReportRow]:
+def _rows(lines: Sequence[statement_reports.ReportLine]) -> list[wire.AccountingReportRow]:
     return [
         wire.AccountingReportRow(
             row_id=line.row_id,
@@ -139,13 +139,17 @@ def accounting_report(body: wire.AccountingReportRequest, principal: Viewer, ses
     filt = _contract_filter(body.receipt_status, body.options)
     language = _language(body.options)
     if body.type == "INCOME_STATEMENT":
-        periods = reports.income_statements(session, company_id=company_id, spans=spans, language=language, filter=filt)
+        periods = statement_reports.income_statements(
+            session, company_id=company_id, spans=spans, language=language, filter=filt
+        )
     elif body.type == "BALANCE_SHEET":
-        periods = reports.balance_sheets(
+        periods = statement_reports.balance_sheets(
             session, company_id=company_id, dates=[e for _s, e in spans], language=language, filter=filt
         )
     else:
-        periods = reports.cash_flows(session, company_id=company_id, spans=spans, language=language, filter=filt)
+        periods = statement_reports.cash_flows(
+            session, company_id=company_id, spans=spans, language=language, filter=filt
+        )
     parameters = body.model_copy(update={"start_date": start, "end_date": end})
     return wire.AccountingReportResponse(
         report_parameters=parameters,
@@ -173,7 +177,7 @@ def ledger_accounts_report(body: wire.LedgerAccountsReportRequest, principal: Vi
     start, end, spans = _contract_spans(
         session, company_id=company_id, start=body.start_date, end=body.end_date, options=body.options
     )
-    per_span = reports.ledger_account_balances(
+    per_span = statement_reports.ledger_account_balances(
         session,
         company_id=company_id,
         spans=spans,
@@ -349,8 +353,8 @@ def trial_balance(
 def _statement(
     layout: statements.Layout,
     language: wire.ReportLanguage,
-    lines: list[reports.ReportLine],
-    comparison: list[reports.ReportLine] | None,
+    lines: list[statement_reports.ReportLine],
+    comparison: list[statement_reports.ReportLine] | None,
     **dates: Any,
 ) -> dict[str, Any]:
     compared = {line.key: line.value for line in comparison} if comparison is not None else None
@@ -401,10 +405,10 @@ def balance_sheet(
     _check_day(comparison_end_date, "comparisonEndDate")
     filt = _filter(session, company_id=company_id, status=status, dimension_id=dimension_id, item_id=item_id)
     dates = [end_date] if comparison_end_date is None else [end_date, comparison_end_date]
-    found = reports.balance_sheets(
+    found = statement_reports.balance_sheets(
         session, company_id=company_id, dates=dates, form=form, language=language, filter=filt
     )
-    layout = reports.layout_for(statements.Statement.BALANCE_SHEET, form)
+    layout = statement_reports.layout_for(statements.Statement.BALANCE_SHEET, form)
     return _statement(
         layout,
         language,
@@ -457,10 +461,10 @@ def income_statement(
     elif comparison_start_date is not None:
         raise KirjuriError("REQUIRED", 400, "comparisonEndDate")
     filt = _filter(session, company_id=company_id, status=status, dimension_id=dimension_id, item_id=item_id)
-    found = reports.income_statements(
+    found = statement_reports.income_statements(
         session, company_id=company_id, spans=spans, form=form, language=language, filter=filt
     )
-    layout = reports.layout_for(statements.Statement.INCOME_STATEMENT, form)
+    layout = statement_reports.layout_for(statements.Statement.INCOME_STATEMENT, form)
     return _statement(
         layout,
         language,
