@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from kirjuri.core.errors import KirjuriError
-from kirjuri.core.ids import TooManyIds, parse_id_list
+from kirjuri.core.ids import INT32_MAX, TooManyIds, parse_id_list
 from kirjuri.core.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Order, PageRequest
 
 
@@ -25,9 +25,9 @@ def page_request(
 ) -> PageRequest:
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise KirjuriError("INVALID_PAGE_SIZE", 400, "size")
-    if page < 0:
+    if not 0 <= page <= INT32_MAX:
         raise KirjuriError("INVALID_PAGE_NUMBER", 400, "page")
-    if previous_id is not None and previous_id < 0:
+    if previous_id is not None and not 0 <= previous_id <= INT32_MAX:
         raise KirjuriError("INVALID_PREVIOUS_ID", 400, "previousId")
     return PageRequest(size=size, page=page, previous_id=previous_id or None, order=order_by_id)
 
