@@ -59,6 +59,27 @@ CreateReconciliation = Annotated[
 ]
 
 
+def _own_only(principal: Principal) -> int | None:
+    """The user's id when their rights limit them to their own journal receipts, else None."""
+    limited = principal.rights.get("accounting", {}).get("personalJournalReceiptsOnly") is True
+    return principal.user_id if limited else None
+
+
+def _mine(principal: Principal, receipt: LedgerReceipt) -> bool:
+    own = _own_only(principal)
+    return own is None or receipt.created_by == own
+
+
+def _check_mine(session: Session, principal: Principal, receipt_id: int) -> int:
+    """The receipt id, after making sure a limited user may touch it (someone else's → 404)."""
+    receipt_id = _int32(receipt_id)
+    if _own_only(principal) is not None:
+        receipt = repository.get_receipt(session, company_id=principal.company_id, receipt_id=receipt_id)
+        if not _mine(principal, receipt):
+            raise not_found("receiptId")
+    return receipt_id
+
+
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorMessages} for status in statuses}
 
@@ -139,6 +160,7 @@ def search_receipts(
         filters,
         types=search.parse_list(types, wire.SEARCH_TYPES, "types"),
         statuses=search.parse_list([status] if status else None, list(wire.ReceiptStatus), "status"),
+        created_by=_own_only(principal),
     )
     order = search.ReceiptOrder(
         by_id=order_by_id, by_date=order_by_date, by_created=order_by_created, by_version=order_by_version
@@ -180,7 +202,7 @@ def search_journals(
     found = search.search_journals(
         session,
         company_id=principal.company_id,
-        filters=replace(filters, statuses=wanted),
+        filters=replace(filters, statuses=wanted, created_by=_own_only(principal)),
     )
     return [wire.journal(r) for r in found]
 
@@ -202,6 +224,7 @@ def get_receipts(
     by id, unknown and invalid ids skipped; none found → 404."""
     ids, several = batch_ids(receipt_ids, field="receiptId")
     receipts = repository.receipts_by_ids(session, company_id=principal.company_id, ids=ids)
+    receipts = [r for r in receipts if _mine(principal, r)]
     if not receipts:
         raise not_found("receiptId")
     if several:
@@ -263,7 +286,7 @@ def update_receipt(
     receipt = service.replace_receipt(
         session,
         company_id=principal.company_id,
-        receipt_id=_int32(receipt_id),
+        receipt_id=_check_mine(session, principal, receipt_id),
         draft=wire.draft_from_wire(body),
         check_version=_version_check(request, body.version),
         create_reconciliation=create_reconciliation,
@@ -272,7 +295,8 @@ def update_receipt(
 
 
 def _transition(session: Session, principal: Principal, receipt_id: int, action: str) -> None:
-    service.transition(session, company_id=principal.company_id, receipt_id=_int32(receipt_id), action=action)
+    receipt_id = _check_mine(session, principal, receipt_id)
+    service.transition(session, company_id=principal.company_id, receipt_id=receipt_id, action=action)
 
 
 @router.put(
@@ -329,7 +353,7 @@ def update_dimensions(
     receipt = service.replace_dimensions(
         session,
         company_id=principal.company_id,
-        receipt_id=_int32(receipt_id),
+        receipt_id=_check_mine(session, principal, receipt_id),
         transaction_id=_int32(transaction_id),
         values=wire.dimension_values(body.dimension_item_values),
     )

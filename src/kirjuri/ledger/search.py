@@ -76,6 +76,8 @@ class ReceiptFilter:
     version_end: datetime | None = None
     types: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
+    # Set for users limited to their own journal receipts (`personalJournalReceiptsOnly`).
+    created_by: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +121,8 @@ def _where(stmt: Select[Any], company_id: int, f: ReceiptFilter) -> Select[Any]:
         stmt = stmt.where(LedgerReceipt.type.in_(f.types))
     if f.statuses:
         stmt = stmt.where(LedgerReceipt.status.in_(f.statuses))
+    if f.created_by is not None:
+        stmt = stmt.where(LedgerReceipt.created_by == f.created_by)
     return stmt
 
 
