@@ -21,6 +21,7 @@ Invariants checked:
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -639,6 +640,9 @@ def check_statements(world: World, books: naive.Books, start: date, end: date) -
 @settings(
     max_examples=20,
     deadline=None,
+    # CI replays a fixed set of examples (a landing must not hinge on a lucky draw); every other
+    # run explores new ones.
+    derandomize=os.environ.get("CI", "").lower() == "true",
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(ops=st.lists(operations, min_size=12, max_size=24), data=st.data())
