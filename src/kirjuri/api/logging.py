@@ -21,9 +21,7 @@ _SECRET_KEYS = re.compile(
 # Finnish personal identity code (HETU): DDMMYY, century sign, 3 digits, check character.
 _HETU = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b")
 _BEARER = re.compile(r"(?i)bearer\s+[A-Za-z0-9._~+/=-]+")
-_QUERY_SECRET = re.compile(
-    r"(?i)\b(client_secret|api_key|code|refresh_token|access_token|password|token)=[^&\s]+"
-)
+_QUERY_SECRET = re.compile(r"(?i)\b(client_secret|api_key|code|refresh_token|access_token|password|token)=[^&\s]+")
 
 
 def scrub_text(text: str) -> str:

@@ -8,13 +8,18 @@ Windows-1252, refused with `INVALID_CHARACTERS` at its own field path otherwise.
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from kirjuri.core.countries import COUNTRIES
 from kirjuri.core.text import first_non_cp1252
+
+# The contract's Country enum (§D.30.1), one schema for every area that names a country.
+Country = StrEnum("Country", {c: c for c in COUNTRIES})  # type: ignore[misc]
 
 
 def _check_text(value: Any) -> Any:
@@ -68,6 +73,11 @@ class ErrorMessage(WireModel):
 
 class ErrorMessages(WireModel):
     errors: list[ErrorMessage] = []
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI `responses` of an endpoint that may answer these statuses with the error body."""
+    return {status: {"model": ErrorMessages} for status in statuses}
 
 
 class InfoMessage(WireModel):

@@ -127,8 +127,19 @@ def requires(right: str, *, write: bool = False) -> Callable[..., Principal]:
     return dependency
 
 
+def requires_any(*rights: str) -> Callable[..., Principal]:
+    """Dependency: the principal, when it holds any of `rights` at viewing level or better."""
+    for right in rights:
+        rights_rules.level_of({}, right)  # unknown rights fail at import time, not per request
+
+    def dependency(principal: CurrentPrincipal) -> Principal:
+        if not rights_rules.allows_any(principal.rights, rights, write=False):
+            raise forbidden("INSUFFICIENT_RIGHTS")
+        return principal
+
+    return dependency
+
+
 def api_router(**kwargs: Any) -> APIRouter:
     """A router whose every endpoint needs a valid bearer token (and honours Idempotency-Key)."""
     return APIRouter(route_class=KirjuriRoute, dependencies=[Depends(guarded_principal)], **kwargs)
-
-

@@ -67,8 +67,6 @@ def client_by_client_id(session: Session, client_id: str) -> OAuthClient | None:
     ).scalar_one_or_none()
 
 
-
-
 def api_key_by_lookup(session: Session, lookup: str) -> ApiKey | None:
     return session.execute(select(ApiKey).where(ApiKey.lookup == lookup)).scalar_one_or_none()
 
@@ -91,8 +89,6 @@ def token_by_refresh_hash(session: Session, refresh_hash: str) -> Token | None:
 
 def code_by_hash(session: Session, code_hash: str) -> AuthorizationCode | None:
     return session.get(AuthorizationCode, code_hash)
-
-
 
 
 def successor_chain(session: Session, token: Token) -> list[Token]:

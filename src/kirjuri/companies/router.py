@@ -9,7 +9,6 @@ ALL_RIGHTS and honours `If-Match` (412).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
@@ -22,13 +21,12 @@ from kirjuri.api.route import KirjuriRoute
 from kirjuri.api.schemas import ErrorMessages, InfoMessage
 from kirjuri.api.session import DbSession
 from kirjuri.api.versioning import check_if_match, with_etag
-from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router, requires
-from kirjuri.companies import rules, schemas, service
+from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router, requires, requires_any
+from kirjuri.companies import schemas, service
 from kirjuri.companies import settings as company_settings
 from kirjuri.companies.models import Company
 from kirjuri.companies.users import router as users_router
 from kirjuri.core import versions
-from kirjuri.core.errors import forbidden
 from kirjuri.core.ids import INT32_MAX
 
 router = api_router()
@@ -42,24 +40,10 @@ SALES = ("sales.salesOrGroupInvoices", "purchases.purchaseInvoices")
 CIRCULATION = ("invoiceCirculation.verification", "invoiceCirculation.approval", "purchases.purchaseInvoices")
 
 
-def requires_any(*names: str) -> Callable[..., Principal]:
-    """Dependency: the principal, when it may view basic company info or any of `names`."""
-    wanted = (BASIC_INFO, *names)
-    for name in wanted:
-        rules.level_of({}, name)  # unknown rights fail at import time
-
-    def dependency(principal: CurrentPrincipal) -> Principal:
-        if not rules.allows_any(principal.rights, wanted, write=False):
-            raise forbidden("INSUFFICIENT_RIGHTS")
-        return principal
-
-    return dependency
-
-
 InfoViewer = Annotated[Principal, Depends(requires(BASIC_INFO))]
 InfoEditor = Annotated[Principal, Depends(requires(BASIC_INFO, write=True))]
-SalesViewer = Annotated[Principal, Depends(requires_any(*SALES))]
-CirculationViewer = Annotated[Principal, Depends(requires_any(*CIRCULATION))]
+SalesViewer = Annotated[Principal, Depends(requires_any(BASIC_INFO, *SALES))]
+CirculationViewer = Annotated[Principal, Depends(requires_any(BASIC_INFO, *CIRCULATION))]
 
 
 @router.get("/sessioninfo", tags=["Session Information"], operation_id="getSessionInfo")

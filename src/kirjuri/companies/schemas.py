@@ -8,10 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from kirjuri.api.schemas import Decimal2, Int32, Int64, SearchResult, WireModel
-from kirjuri.core.countries import COUNTRIES
-
-Country = StrEnum("Country", {c: c for c in COUNTRIES})  # type: ignore[misc]
+from kirjuri.api.schemas import Country, Decimal2, Int32, Int64, SearchResult, WireModel
 
 
 class RightLevel(StrEnum):

@@ -107,7 +107,9 @@ def statuses_of(values: list[ReportReceiptStatus] | None) -> frozenset[str] | No
 # --- §D.21: POST /reports/accounting -----------------------------------------------------------------
 
 
-class AccountingReportRequestOptions(WireModel):
+class ReportOptions(WireModel):
+    """The options every report request of §D.21 shares (each request names its own schema)."""
+
     receipt_type: list[ReportReceiptType] | None = None
     receipt_currency: CurrencyCode | None = None
     receipt_name: Text255 | None = None
@@ -116,13 +118,21 @@ class AccountingReportRequestOptions(WireModel):
     transaction_value: Text255 | None = None
     transaction_currency: CurrencyCode | None = None
     report_language: ReportLanguage | None = None
-    customer_company_id: Text255 | None = None
 
 
-class AccountingReportRequest(WireModel):
+class ReportPeriodRequest(WireModel):
+    """The dates and statuses every report request of §D.21 shares."""
+
     start_date: date | None = None
     end_date: date
     receipt_status: list[ReportReceiptStatus] | None = None
+
+
+class AccountingReportRequestOptions(ReportOptions):
+    customer_company_id: Text255 | None = None
+
+
+class AccountingReportRequest(ReportPeriodRequest):
     type: ReportType
     options: AccountingReportRequestOptions | None = None
 
@@ -153,22 +163,11 @@ class AccountingReportResponse(WireModel):
 # --- §D.21: POST /reports/ledgeraccounts ------------------------------------------------------------
 
 
-class LedgerAccountsReportRequestOptions(WireModel):
-    receipt_type: list[ReportReceiptType] | None = None
-    receipt_currency: CurrencyCode | None = None
-    receipt_name: Text255 | None = None
-    entry_period_start: date | None = None
-    entry_period_end: date | None = None
-    transaction_value: Text255 | None = None
-    transaction_currency: CurrencyCode | None = None
-    report_language: ReportLanguage | None = None
+class LedgerAccountsReportRequestOptions(ReportOptions):
     customer_company_id: Text255 | None = None
 
 
-class LedgerAccountsReportRequest(WireModel):
-    start_date: date | None = None
-    end_date: date
-    receipt_status: list[ReportReceiptStatus] | None = None
+class LedgerAccountsReportRequest(ReportPeriodRequest):
     options: LedgerAccountsReportRequestOptions | None = None
 
 
@@ -195,25 +194,14 @@ class LedgerAccountsReportResponse(WireModel):
 # --- §D.21: POST /reports/generalledger/{id} ----------------------------------------------------------
 
 
-class GeneralLedgerReportRequestOptions(WireModel):
-    receipt_type: list[ReportReceiptType] | None = None
-    receipt_currency: CurrencyCode | None = None
-    receipt_name: Text255 | None = None
-    entry_period_start: date | None = None
-    entry_period_end: date | None = None
-    transaction_value: Text255 | None = None
-    transaction_currency: CurrencyCode | None = None
-    report_language: ReportLanguage | None = None
+class GeneralLedgerReportRequestOptions(ReportOptions):
     # "1-5,8": receipt numbers and ranges of them.
     receipt_numbers: Text255 | None = None
     # A part of the posting's description (case-insensitive).
     transaction_description: Text255 | None = None
 
 
-class GeneralLedgerReportRequest(WireModel):
-    start_date: date | None = None
-    end_date: date
-    receipt_status: list[ReportReceiptStatus] | None = None
+class GeneralLedgerReportRequest(ReportPeriodRequest):
     options: GeneralLedgerReportRequestOptions | None = None
 
 

@@ -724,16 +724,7 @@ def _ledger_lines(
 def account_of(session: Session, *, company_id: int, code: str, field: str = "account") -> Account:
     """One account of the chart (404 at `field` when the company has no such account)."""
     row = session.execute(
-        select(
-            LedgerAccount.code,
-            LedgerAccount.account_type,
-            LedgerAccount.name,
-            LedgerAccount.name_sv,
-            LedgerAccount.name_en,
-            LedgerAccount.line,
-            LedgerAccount.vat_allowed,
-            LedgerAccount.role,
-        ).where(LedgerAccount.company_id == company_id, LedgerAccount.code == code)
+        select(*ACCOUNT_COLUMNS).where(LedgerAccount.company_id == company_id, LedgerAccount.code == code)
     ).first()
     if row is None:
         raise not_found(field)

@@ -31,7 +31,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Path, Query
 from sqlalchemy.orm import Session
 
-from kirjuri.api.schemas import ErrorMessages
+from kirjuri.api.schemas import error_responses
 from kirjuri.api.session import DbSession
 from kirjuri.auth.dependencies import Principal, api_router, requires
 from kirjuri.core.errors import KirjuriError, not_found
@@ -47,12 +47,6 @@ Viewer = Annotated[Principal, Depends(requires(REPORTS_RIGHT))]
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2999, 12, 31)
 MAX_MONTHS = 120
-
-Responses = dict[int | str, dict[str, Any]]
-
-
-def _errors(*statuses: int) -> Responses:
-    return {status: {"model": ErrorMessages} for status in statuses}
 
 
 def _check_day(day: date | None, field: str) -> None:
@@ -126,7 +120,7 @@ def _rows(lines: Sequence[statement_reports.ReportLine]) -> list[wire.Accounting
     tags=["Reports"],
     operation_id="getAccountingReport",
     response_model=wire.AccountingReportResponse,
-    responses=_errors(400, 403),
+    responses=error_responses(400, 403),
 )
 def accounting_report(body: wire.AccountingReportRequest, principal: Viewer, session: DbSession) -> Any:
     """Income statement or balance sheet (the KPA forms, `rowId`/`type`/`formula` per line) or an
@@ -167,7 +161,7 @@ def accounting_report(body: wire.AccountingReportRequest, principal: Viewer, ses
     tags=["Reports"],
     operation_id="getLedgerAccountsReport",
     response_model=wire.LedgerAccountsReportResponse,
-    responses=_errors(400, 403),
+    responses=error_responses(400, 403),
 )
 def ledger_accounts_report(body: wire.LedgerAccountsReportRequest, principal: Viewer, session: DbSession) -> Any:
     """Per calendar month of the range, each account with a non-zero trial-balance row as
@@ -228,7 +222,7 @@ AccountCode = Annotated[str, Path(alias="id", pattern=r"^\d{1,12}$")]
     tags=["Reports"],
     operation_id="getGeneralLedgerReport",
     response_model=wire.GeneralLedgerReportResponse,
-    responses=_errors(400, 403, 404),
+    responses=error_responses(400, 403, 404),
 )
 def general_ledger_report(
     code: AccountCode, body: wire.GeneralLedgerReportRequest, principal: Viewer, session: DbSession
@@ -320,7 +314,7 @@ def _filter(
     tags=EXTRAS,
     operation_id="kirjuriTrialBalance",
     response_model=wire.KirjuriTrialBalance,
-    responses=_errors(400, 403, 404),
+    responses=error_responses(400, 403, 404),
 )
 def trial_balance(
     principal: Viewer,
@@ -384,7 +378,7 @@ def _statement(
     tags=EXTRAS,
     operation_id="kirjuriBalanceSheet",
     response_model=wire.KirjuriStatement,
-    responses=_errors(400, 403, 404),
+    responses=error_responses(400, 403, 404),
 )
 def balance_sheet(
     principal: Viewer,
@@ -426,7 +420,7 @@ def balance_sheet(
     tags=EXTRAS,
     operation_id="kirjuriIncomeStatement",
     response_model=wire.KirjuriStatement,
-    responses=_errors(400, 403, 404),
+    responses=error_responses(400, 403, 404),
 )
 def income_statement(
     principal: Viewer,
@@ -484,7 +478,7 @@ def income_statement(
     tags=EXTRAS,
     operation_id="kirjuriGeneralLedger",
     response_model=wire.KirjuriGeneralLedger,
-    responses=_errors(400, 403, 404),
+    responses=error_responses(400, 403, 404),
 )
 def general_ledger(
     principal: Viewer,

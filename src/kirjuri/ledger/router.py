@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Path, Query
 from sqlalchemy.orm import Session
@@ -21,12 +21,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kirjuri.api.paging import batch_ids, page_request
-from kirjuri.api.schemas import ErrorMessages, InfoMessage, SearchResultMetaData
+from kirjuri.api.schemas import InfoMessage, SearchResultMetaData, error_responses
 from kirjuri.api.session import DbSession
 from kirjuri.api.versioning import check_if_match, check_version, with_etag
 from kirjuri.api.wire import WireResponse, to_plain
-from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router, requires
-from kirjuri.core.errors import forbidden, not_found
+from kirjuri.auth.dependencies import Principal, api_router, requires, requires_any
+from kirjuri.core.errors import not_found
 from kirjuri.core.ids import INT32_MAX
 from kirjuri.core.paging import DEFAULT_PAGE_SIZE, Order
 from kirjuri.ledger import repository, search, service
@@ -40,17 +40,7 @@ JOURNALS_TAG = "Journal"
 READ_RIGHTS = ("accounting.journalReceiptSearch", "accounting.journalReceipts")
 WRITE_RIGHT = "accounting.journalReceipts"
 
-for _right in READ_RIGHTS:
-    requires(_right)  # unknown rights fail at import time
-
-
-def _reader(principal: CurrentPrincipal) -> Principal:
-    if not any(principal.can(name) for name in READ_RIGHTS):
-        raise forbidden("INSUFFICIENT_RIGHTS")
-    return principal
-
-
-Reader = Annotated[Principal, Depends(_reader)]
+Reader = Annotated[Principal, Depends(requires_any(*READ_RIGHTS))]
 Writer = Annotated[Principal, Depends(requires(WRITE_RIGHT, write=True))]
 ReceiptId = Annotated[int, Path(alias="receiptId")]
 TransactionId = Annotated[int, Path(alias="transactionId")]
@@ -78,10 +68,6 @@ def _check_mine(session: Session, principal: Principal, receipt_id: int) -> int:
         if not _mine(principal, receipt):
             raise not_found("receiptId")
     return receipt_id
-
-
-def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {status: {"model": ErrorMessages} for status in statuses}
 
 
 def _int32(value: int) -> int:
@@ -128,7 +114,7 @@ OrderParam = Annotated[Order | None, Query(description="ASC or DESC (see the end
     "/ledgerreceipts",
     tags=[RECEIPTS_TAG],
     operation_id="searchLedgerReceipt",
-    responses=_errors(400, 403),
+    responses=error_responses(400, 403),
 )
 def search_receipts(
     *,
@@ -183,7 +169,7 @@ def search_receipts(
     "/journals",
     tags=[JOURNALS_TAG],
     operation_id="searchJournalsByStatuses",
-    responses=_errors(400, 403),
+    responses=error_responses(400, 403),
 )
 def search_journals(
     principal: Reader,
@@ -215,7 +201,7 @@ def search_journals(
     tags=[RECEIPTS_TAG],
     operation_id="getLedgerReceipt",
     response_model=wire.LedgerReceipt | list[wire.LedgerReceipt],
-    responses=_errors(400, 403, 404),
+    responses=error_responses(400, 403, 404),
 )
 def get_receipts(
     receipt_ids: Annotated[str, Path(alias="receiptId")], principal: Reader, session: DbSession
@@ -237,7 +223,7 @@ def get_receipts(
     tags=[RECEIPTS_TAG],
     operation_id="saveLedgerReceipt",
     response_model=wire.LedgerReceipt,
-    responses=_errors(400, 403, 404),
+    responses=error_responses(400, 403, 404),
 )
 def create_receipt(
     body: wire.LedgerReceipt,
@@ -270,7 +256,7 @@ def _version_check(request: Request, given: datetime | None) -> Callable[[dateti
     tags=[RECEIPTS_TAG],
     operation_id="updateLedgerReceipt",
     response_model=wire.LedgerReceipt,
-    responses=_errors(400, 403, 404, 412),
+    responses=error_responses(400, 403, 404, 412),
 )
 def update_receipt(
     *,
@@ -303,7 +289,7 @@ def _transition(session: Session, principal: Principal, receipt_id: int, action:
     "/ledgerreceipts/{receiptId}/approve",
     tags=[RECEIPTS_TAG],
     operation_id="approveInvoice",
-    responses=_errors(400, 403, 404),
+    responses=error_responses(400, 403, 404),
 )
 def approve_receipt(receipt_id: ReceiptId, principal: Writer, session: DbSession) -> InfoMessage:
     """JOURNAL UNFINISHED → APPROVED (its date must be in an open period)."""
@@ -315,7 +301,7 @@ def approve_receipt(receipt_id: ReceiptId, principal: Writer, session: DbSession
     "/ledgerreceipts/{receiptId}/invalidate",
     tags=[RECEIPTS_TAG],
     operation_id="markLedgerReceiptAsInvalidated",
-    responses=_errors(400, 403, 404),
+    responses=error_responses(400, 403, 404),
 )
 def invalidate_receipt(receipt_id: ReceiptId, principal: Writer, session: DbSession) -> InfoMessage:
     """JOURNAL UNFINISHED or APPROVED → INVALIDATED (open year and period only)."""
@@ -327,7 +313,7 @@ def invalidate_receipt(receipt_id: ReceiptId, principal: Writer, session: DbSess
     "/ledgerreceipts/{receiptId}/unfinished",
     tags=[RECEIPTS_TAG],
     operation_id="markLedgerReceiptAsUnfinished",
-    responses=_errors(400, 403, 404),
+    responses=error_responses(400, 403, 404),
 )
 def unfinish_receipt(receipt_id: ReceiptId, principal: Writer, session: DbSession) -> InfoMessage:
     """JOURNAL APPROVED or INVALIDATED → UNFINISHED (open year and period only)."""
@@ -340,7 +326,7 @@ def unfinish_receipt(receipt_id: ReceiptId, principal: Writer, session: DbSessio
     tags=[RECEIPTS_TAG],
     operation_id="updateLedgerReceiptTransactionDimensions",
     response_model=wire.LedgerReceipt,
-    responses=_errors(400, 403, 404),
+    responses=error_responses(400, 403, 404),
 )
 def update_dimensions(
     receipt_id: ReceiptId,

@@ -20,11 +20,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import Field, WithJsonSchema
 
-from kirjuri.api.schemas import Decimal2, Int32, SearchResult, WireModel
-from kirjuri.core.countries import COUNTRIES
+from kirjuri.api.schemas import Country, Decimal2, Int32, SearchResult, WireModel
 from kirjuri.core.errors import KirjuriError
 from kirjuri.core.money import from_minor
 from kirjuri.ledger import models, rules
@@ -40,18 +38,6 @@ Amount = Annotated[
     Field(allow_inf_nan=False, gt=-AMOUNT_LIMIT, lt=AMOUNT_LIMIT),
     WithJsonSchema({"type": "number"}),
 ]
-
-
-def _country(value: str) -> str:
-    if value not in _COUNTRY_SET:
-        raise PydanticCustomError("INVALID_ENUM_VALUE", "not a country of the contract's Country enum")
-    return value
-
-
-_COUNTRY_SET = frozenset(COUNTRIES)
-# The contract's Country enum, inline: a named enum would clash in the OpenAPI document with the
-# one of other areas (`companies.schemas.Country`), which the ledger may not import.
-CountryName = Annotated[str, AfterValidator(_country), WithJsonSchema({"type": "string", "enum": list(COUNTRIES)})]
 
 
 class ReceiptType(StrEnum):
@@ -221,7 +207,7 @@ class LedgerReceipt(WireModel):
     # Required by the contract; null is refused on write (`draft_from_wire`) but a system
     # receipt (opening balances) has none, so it may be null when read.
     vat_status: Int32 | None
-    vat_processing: CountryName | None = None
+    vat_processing: Country | None = None
     invoice_id: Int32 | None = None
     receipt_number: Int32 | None = None
     invoice_notes: Annotated[str | None, Field(max_length=10000)] = None
@@ -266,7 +252,7 @@ class InvoiceCounterpartyAddress(WireModel):
     street: Annotated[str | None, Field(max_length=80)] = None
     zip: Annotated[str | None, Field(max_length=20)] = None
     city: Annotated[str | None, Field(max_length=40)] = None
-    country: CountryName | None = None
+    country: Country | None = None
     subdivision: Annotated[str | None, Field(max_length=35)] = None
 
 

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Path, Query
 from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
-from kirjuri.api.schemas import ErrorMessages, InfoMessage
+from kirjuri.api.schemas import InfoMessage, error_responses
 from kirjuri.api.session import DbSession
-from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router, requires
-from kirjuri.core.errors import KirjuriError, forbidden
+from kirjuri.auth.dependencies import Principal, api_router, requires, requires_any
+from kirjuri.core.errors import KirjuriError
 from kirjuri.core.ids import INT32_MAX
 from kirjuri.db.base import JSONDoc
 from kirjuri.ledger import accounts, chart, closing, dimensions, fiscal, rules, statements
@@ -49,21 +49,7 @@ CLOSING_TOOLS = "accounting.closingOfAccountTools"
 DIMENSION_EDITOR = "management.basicAccountingInfo"
 
 
-def requires_any(names: Sequence[str]) -> Callable[..., Principal]:
-    """Dependency: the principal, when it holds any of `names` at viewing level or better."""
-    wanted = tuple(names)
-    for name in wanted:
-        requires(name)  # unknown rights fail at import time
-
-    def dependency(principal: CurrentPrincipal) -> Principal:
-        if not any(principal.can(name) for name in wanted):
-            raise forbidden("INSUFFICIENT_RIGHTS")
-        return principal
-
-    return dependency
-
-
-Reader = Annotated[Principal, Depends(requires_any(READ_RIGHTS))]
+Reader = Annotated[Principal, Depends(requires_any(*READ_RIGHTS))]
 ChartEditor = Annotated[Principal, Depends(requires(CHART_EDITOR, write=True))]
 Closer = Annotated[Principal, Depends(requires(CLOSING_TOOLS, write=True))]
 DimensionEditor = Annotated[Principal, Depends(requires(DIMENSION_EDITOR, write=True))]
@@ -72,12 +58,6 @@ FiscalYearId = Annotated[int, Path(alias="fiscalYearId")]
 TrackingPeriodId = Annotated[int, Path(alias="trackingPeriodId")]
 DimensionId = Annotated[int, Path(alias="dimensionId")]
 FiscalYearKirjuriId = Annotated[int, Path(alias="id")]
-
-Responses = dict[int | str, dict[str, Any]]
-
-
-def _errors(*statuses: int) -> Responses:
-    return {status: {"model": ErrorMessages} for status in statuses}
 
 
 _ONE_DAY = timedelta(days=1)
@@ -124,7 +104,7 @@ def _translations(account: LedgerAccount, languages: Sequence[str]) -> list[wire
     "/coa",
     tags=["Chart of accounts"],
     operation_id="getChartOfAccount",
-    responses=_errors(403),
+    responses=error_responses(403),
 )
 def get_chart_of_accounts(principal: Reader, session: DbSession, languages: CoaLanguages) -> wire.LedgerAccounts:
     """The company's chart: every account with its Finnish name, `active`, and translations in the
@@ -171,7 +151,7 @@ def _kirjuri_account(account: LedgerAccount) -> wire.KirjuriLedgerAccount:
     "/kirjuri/accounts",
     tags=["Kirjuri: chart of accounts"],
     operation_id="kirjuriListAccounts",
-    responses=_errors(403),
+    responses=error_responses(403),
 )
 def list_accounts(principal: Reader, session: DbSession) -> wire.KirjuriLedgerAccountList:
     """The full chart: type, KPA statement line, VAT defaults and system role of every account."""
@@ -183,7 +163,7 @@ def list_accounts(principal: Reader, session: DbSession) -> wire.KirjuriLedgerAc
     "/kirjuri/accounts",
     tags=["Kirjuri: chart of accounts"],
     operation_id="kirjuriAddAccount",
-    responses=_errors(400, 403, 409),
+    responses=error_responses(400, 403, 409),
 )
 def add_account(
     body: wire.KirjuriLedgerAccountCreate, principal: ChartEditor, session: DbSession
@@ -208,7 +188,7 @@ def add_account(
     "/kirjuri/accounts/{code}",
     tags=["Kirjuri: chart of accounts"],
     operation_id="kirjuriUpdateAccount",
-    responses=_errors(400, 403, 404, 409),
+    responses=error_responses(400, 403, 404, 409),
 )
 def update_account(
     code: str, body: wire.KirjuriLedgerAccountUpdate, principal: ChartEditor, session: DbSession
@@ -232,7 +212,7 @@ def update_account(
     tags=["Kirjuri: chart of accounts"],
     operation_id="kirjuriDeleteAccount",
     status_code=204,
-    responses=_errors(400, 403, 404, 409),
+    responses=error_responses(400, 403, 404, 409),
 )
 def delete_account(code: str, principal: ChartEditor, session: DbSession) -> None:
     """Delete an account that never carried a posting; otherwise 409 `ACCOUNT_HAS_POSTINGS`
@@ -269,7 +249,7 @@ def _year_with_periods(session: Session, *, company_id: int, year: FiscalYearRow
     return _year(year, [p for p in periods if p.fiscal_year_id == year.id])
 
 
-@router.get("/fiscalyears", tags=["Fiscal years"], operation_id="getFiscalYears", responses=_errors(403))
+@router.get("/fiscalyears", tags=["Fiscal years"], operation_id="getFiscalYears", responses=error_responses(403))
 def get_fiscal_years(principal: Reader, session: DbSession) -> wire.FiscalYears:
     """Fiscal years newest first, each with its tracking periods in date order."""
     found = fiscal.years(session, company_id=principal.company_id)
@@ -280,7 +260,7 @@ def get_fiscal_years(principal: Reader, session: DbSession) -> wire.FiscalYears:
     "/fiscalyears/{fiscalYearId}/trackingPeriods/{trackingPeriodId}",
     tags=["Fiscal years"],
     operation_id="updateFiscalYear",
-    responses=_errors(403, 404, 409),
+    responses=error_responses(403, 404, 409),
 )
 def lock_tracking_period(
     year_id: FiscalYearId,
@@ -305,7 +285,7 @@ def lock_tracking_period(
     "/kirjuri/fiscalyears/{id}/trackingPeriods/{trackingPeriodId}/reopen",
     tags=["Kirjuri: fiscal years"],
     operation_id="kirjuriReopenTrackingPeriod",
-    responses=_errors(403, 404, 409),
+    responses=error_responses(403, 404, 409),
 )
 def reopen_tracking_period(
     year_id: FiscalYearKirjuriId, period_id: TrackingPeriodId, principal: Closer, session: DbSession
@@ -321,7 +301,7 @@ def reopen_tracking_period(
     "/kirjuri/fiscalyears",
     tags=["Kirjuri: fiscal years"],
     operation_id="kirjuriOpenFiscalYear",
-    responses=_errors(400, 403, 409),
+    responses=error_responses(400, 403, 409),
 )
 def open_fiscal_year(body: wire.KirjuriFiscalYearCreate, principal: Closer, session: DbSession) -> wire.FiscalYear:
     """Open the fiscal year after the latest one, `months` long (1–18, default 12), in monthly
@@ -353,7 +333,7 @@ def _opening_receipt_id(session: Session, *, company_id: int, year: FiscalYearRo
     "/kirjuri/fiscalyears/{id}/close",
     tags=["Kirjuri: fiscal years"],
     operation_id="kirjuriCloseFiscalYear",
-    responses=_errors(403, 404, 409),
+    responses=error_responses(403, 404, 409),
 )
 def close_fiscal_year(
     year_id: FiscalYearKirjuriId, principal: Closer, session: DbSession
@@ -386,7 +366,7 @@ def _dimension(dimension: DimensionRow, items: Sequence[DimensionItem]) -> wire.
     return wire.Dimension(id=dimension.id, name=dimension.name, items=[_item(i) for i in items])
 
 
-@router.get("/dimensions", tags=["Dimensions"], operation_id="getDimensions", responses=_errors(403))
+@router.get("/dimensions", tags=["Dimensions"], operation_id="getDimensions", responses=error_responses(403))
 def get_dimensions(
     principal: Reader,
     session: DbSession,
@@ -399,7 +379,9 @@ def get_dimensions(
     return [_dimension(d, items) for d, items in found]
 
 
-@router.get("/dimensions/{dimensionId}", tags=["Dimensions"], operation_id="getDimension", responses=_errors(403, 404))
+@router.get(
+    "/dimensions/{dimensionId}", tags=["Dimensions"], operation_id="getDimension", responses=error_responses(403, 404)
+)
 def get_dimension(dimension_id: DimensionId, principal: Reader, session: DbSession) -> wire.Dimension:
     dimension, items = dimensions.get(session, company_id=principal.company_id, dimension_id=_id(dimension_id))
     return _dimension(dimension, items)
@@ -409,7 +391,7 @@ def get_dimension(dimension_id: DimensionId, principal: Reader, session: DbSessi
     "/dimensions/{dimensionId}",
     tags=["Dimensions"],
     operation_id="updateDimension",
-    responses=_errors(400, 403, 404),
+    responses=error_responses(400, 403, 404),
 )
 def rename_dimension(
     dimension_id: DimensionId, body: wire.DimensionName, principal: DimensionEditor, session: DbSession
@@ -425,7 +407,7 @@ def rename_dimension(
     "/dimensions/{dimensionId}/items",
     tags=["Dimensions"],
     operation_id="addDimensionItem",
-    responses=_errors(400, 403, 404),
+    responses=error_responses(400, 403, 404),
 )
 def add_dimension_item(
     dimension_id: DimensionId, body: wire.DimensionItem, principal: DimensionEditor, session: DbSession
@@ -446,7 +428,7 @@ def add_dimension_item(
     "/dimensions/{dimensionId}/items",
     tags=["Dimensions"],
     operation_id="updateDimensionItem",
-    responses=_errors(400, 403, 404),
+    responses=error_responses(400, 403, 404),
 )
 def update_dimension_item(
     dimension_id: DimensionId, body: wire.DimensionItem, principal: DimensionEditor, session: DbSession
@@ -471,7 +453,7 @@ def update_dimension_item(
     "/kirjuri/dimensions",
     tags=["Kirjuri: dimensions"],
     operation_id="kirjuriCreateDimension",
-    responses=_errors(400, 403),
+    responses=error_responses(400, 403),
 )
 def create_dimension(
     body: wire.KirjuriDimensionCreate, principal: DimensionEditor, session: DbSession

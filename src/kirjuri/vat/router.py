@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Query
 from starlette.responses import Response
 
-from kirjuri.api.schemas import ErrorMessages
+from kirjuri.api.schemas import error_responses
 from kirjuri.api.session import DbSession
 from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router, requires
 from kirjuri.core.errors import KirjuriError
@@ -35,16 +35,12 @@ FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2999, 12, 31)
 
 
-def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {status: {"model": ErrorMessages} for status in statuses}
-
-
 @router.get(
     "/vats/default",
     tags=VATS,
     operation_id="getVatStatusesForCompany",
     response_model=schemas.VatInformation,
-    responses=_errors(403),
+    responses=error_responses(403),
 )
 def vat_defaults(_principal: CurrentPrincipal) -> Any:
     """The Finnish VAT percentages (every rate that was in force, each valid on its own dates, and
@@ -73,7 +69,7 @@ def vat_defaults(_principal: CurrentPrincipal) -> Any:
     tags=VATS,
     operation_id="getVatStatusesForCountry",
     response_model=schemas.VatPercentages,
-    responses=_errors(400),
+    responses=error_responses(400),
 )
 def vat_country(
     _principal: CurrentPrincipal, country_code: Annotated[str, Query(alias="countryCode", max_length=10)]
@@ -120,7 +116,7 @@ SIDE_NAMES: dict[str, Literal["SALES", "PURCHASE", ""]] = {"S": "SALES", "P": "P
     tags=EXTRAS,
     operation_id="kirjuriVatReturn",
     response_model=schemas.KirjuriVatReturn,
-    responses=_errors(400, 403),
+    responses=error_responses(400, 403),
 )
 def vat_return(
     principal: Viewer,
@@ -174,7 +170,7 @@ def vat_return(
     response_class=Response,
     responses={
         200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "The VSRALVKV file"},
-        **_errors(400, 403, 409),
+        **error_responses(400, 403, 409),
     },
 )
 def vat_return_file(
