@@ -69,12 +69,7 @@ def get(session: Session, *, company_id: int, code: str) -> LedgerAccount:
 
 
 def code_for_role(session: Session, *, company_id: int, role: chart.Role) -> str:
-    code = session.scalars(
-        select(LedgerAccount.code).where(LedgerAccount.company_id == company_id, LedgerAccount.role == role.value)
-    ).first()
-    if code is None:
-        raise KirjuriError("ACCOUNT_FOR_ROLE_MISSING", 409, role.value)
-    return code
+    return codes_for_roles(session, company_id=company_id, roles=(role,))[role]
 
 
 def codes_for_roles(session: Session, *, company_id: int, roles: Iterable[chart.Role]) -> dict[chart.Role, str]:

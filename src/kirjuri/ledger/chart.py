@@ -57,6 +57,10 @@ class Role(StrEnum):
     ROUNDING = "ROUNDING"  # 8990 Pyöristyserot (never used automatically)
 
 
+BALANCE_SHEET_TYPES = frozenset({AccountType.ASSET.value, AccountType.LIABILITY.value, AccountType.EQUITY.value})
+PROFIT_AND_LOSS_TYPES = frozenset({AccountType.REVENUE.value, AccountType.EXPENSE.value})
+
+
 @dataclass(frozen=True, slots=True)
 class ChartAccount:
     code: str  # "1910"; digits only, 3–8 characters

@@ -18,34 +18,20 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kirjuri.core import clock
 from kirjuri.core.errors import KirjuriError
 from kirjuri.core.money import from_minor
-from kirjuri.ledger import accounts, chart, fiscal, rules, service
-from kirjuri.ledger.models import FiscalYear, LedgerAccount, LedgerBalance, LedgerReceipt, TrackingPeriod
-
-BALANCE_SHEET_TYPES = (chart.AccountType.ASSET.value, chart.AccountType.LIABILITY.value, chart.AccountType.EQUITY.value)
+from kirjuri.ledger import accounts, chart, fiscal, reports, rules, service
+from kirjuri.ledger.models import FiscalYear, LedgerAccount, LedgerReceipt, TrackingPeriod
 
 
 def year_end_balances(session: Session, *, company_id: int, year: FiscalYear) -> dict[str, int]:
-    """Net cents per account over the year's periods (counted receipts, totals rows only)."""
-    rows = session.execute(
-        select(LedgerBalance.account, func.sum(LedgerBalance.debit_minor - LedgerBalance.credit_minor))
-        .join(
-            TrackingPeriod,
-            (TrackingPeriod.company_id == LedgerBalance.company_id) & (TrackingPeriod.id == LedgerBalance.period_id),
-        )
-        .where(
-            LedgerBalance.company_id == company_id,
-            TrackingPeriod.fiscal_year_id == year.id,
-            LedgerBalance.dimension_id == 0,
-        )
-        .group_by(LedgerBalance.account)
-    )
-    return {account: int(total) for account, total in rows if total}
+    """Net cents (debit − credit) per account over the year: the report sums of `ledger.reports`."""
+    totals = reports.account_totals(session, company_id=company_id, start=year.start_date, end=year.end_date)
+    return {account: debit - credit for account, (debit, credit) in totals.items() if debit != credit}
 
 
 def opening_rows(
@@ -54,7 +40,7 @@ def opening_rows(
     """(account, cents) of the next year's opening receipt: balance-sheet balances, result to equity."""
     carried: dict[str, int] = defaultdict(int)
     for code, cents in balances.items():
-        target = code if account_types.get(code) in BALANCE_SHEET_TYPES else retained_earnings
+        target = code if account_types.get(code) in chart.BALANCE_SHEET_TYPES else retained_earnings
         carried[target] += cents
     return sorted((code, cents) for code, cents in carried.items() if cents)
 

@@ -50,7 +50,7 @@ from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal_colu
 from sqlalchemy.orm import Session
 
 from kirjuri.core.errors import KirjuriError, not_found
-from kirjuri.ledger import chart, rules
+from kirjuri.ledger import chart, fiscal, rules
 from kirjuri.ledger.models import (
     FiscalYear,
     LedgerAccount,
@@ -62,11 +62,6 @@ from kirjuri.ledger.models import (
 )
 
 ONE_DAY = timedelta(days=1)
-BALANCE_SHEET_TYPES = frozenset(
-    {chart.AccountType.ASSET.value, chart.AccountType.LIABILITY.value, chart.AccountType.EQUITY.value}
-)
-PROFIT_AND_LOSS_TYPES = frozenset({chart.AccountType.REVENUE.value, chart.AccountType.EXPENSE.value})
-CLOSED = "CLOSED"
 LANGUAGES = ("FINNISH", "SWEDISH", "ENGLISH")
 
 
@@ -118,7 +113,7 @@ class Account:
 
     @property
     def balance_sheet(self) -> bool:
-        return self.account_type in BALANCE_SHEET_TYPES
+        return self.account_type in chart.BALANCE_SHEET_TYPES
 
 
 @dataclass(slots=True)
@@ -146,11 +141,11 @@ class Books:
         account = self.accounts.get(code)
         if account is not None:
             return account.balance_sheet
-        return chart.account_type_for_code(code).value in BALANCE_SHEET_TYPES
+        return chart.account_type_for_code(code).value in chart.BALANCE_SHEET_TYPES
 
     def is_profit_and_loss(self, code: str) -> bool:
         account = self.accounts.get(code)
-        return account is not None and account.account_type in PROFIT_AND_LOSS_TYPES
+        return account is not None and account.account_type in chart.PROFIT_AND_LOSS_TYPES
 
     def add_account(self, account: Account) -> None:
         self.accounts[account.code] = account
@@ -197,7 +192,7 @@ def calendar_of(session: Session, *, company_id: int) -> Books:
         period_id, start, end, year_id, year_start, year_end, status = row
         periods.append(Period(period_id, start, end))
         if year_id not in years:
-            years[year_id] = Year(year_id, year_start, year_end, status == CLOSED)
+            years[year_id] = Year(year_id, year_start, year_end, status == fiscal.CLOSED)
     return Books(sorted(years.values(), key=lambda year: year.start), periods)
 
 

@@ -55,3 +55,18 @@ def postings_of(
     ):
         splits[split.transaction_id].append(split)
     return rows, splits
+
+
+def receipt_postings(
+    session: Session, *, company_id: int, receipt_id: int
+) -> tuple[list[LedgerTransaction], dict[int, list[TransactionDimension]]]:
+    """One receipt's postings in line order and their splits by transaction id."""
+    rows, splits = postings_of(session, company_id=company_id, receipt_ids=[receipt_id])
+    return rows.get(receipt_id, []), splits
+
+
+def splits_of(
+    rows: Sequence[LedgerTransaction], splits: dict[int, list[TransactionDimension]]
+) -> list[TransactionDimension]:
+    """The split rows of `rows`, flat."""
+    return [split for row in rows for split in splits.get(row.id, [])]

@@ -290,10 +290,9 @@ def create_receipt(
 
 def _take_out(session: Session, *, company_id: int, receipt: LedgerReceipt) -> None:
     """Remove the receipt's postings and their share of the balances (before they are rebuilt)."""
-    rows, splits = repository.postings_of(session, company_id=company_id, receipt_ids=[receipt.id])
-    mine = rows.get(receipt.id, [])
-    all_splits = [s for row in mine for s in splits.get(row.id, [])]
-    balances.apply(session, company_id=company_id, status=receipt.status, rows=mine, splits=all_splits, sign=-1)
+    rows, splits = repository.receipt_postings(session, company_id=company_id, receipt_id=receipt.id)
+    all_splits = repository.splits_of(rows, splits)
+    balances.apply(session, company_id=company_id, status=receipt.status, rows=rows, splits=all_splits, sign=-1)
     session.execute(
         delete(TransactionDimension).where(
             TransactionDimension.company_id == company_id, TransactionDimension.receipt_id == receipt.id
@@ -354,8 +353,7 @@ def replace_dimensions(
     if receipt.status == rules.INVALIDATED:
         raise KirjuriError("INVALID_STATUS_TRANSITION", 403, "status")
     fiscal.writable_period(session, company_id=company_id, day=receipt.receipt_date)
-    rows_by_receipt, splits_by_row = repository.postings_of(session, company_id=company_id, receipt_ids=[receipt.id])
-    rows = rows_by_receipt.get(receipt.id, [])
+    rows, splits_by_row = repository.receipt_postings(session, company_id=company_id, receipt_id=receipt.id)
     target = next((r for r in rows if r.id == transaction_id and r.kind != rules.VAT_ROW), None)
     if target is None:
         raise KirjuriError("NOT_FOUND", 404, "transactionId")
@@ -364,7 +362,7 @@ def replace_dimensions(
     if errors:
         raise KirjuriError.many([ErrorItem(e.status, e.message, (e.field or "").lstrip(".")) for e in errors])
     changed = [target, *(r for r in rows if r.parent_id == target.id and r.vat_role == "COST")]
-    old = [s for r in changed for s in splits_by_row.get(r.id, [])]
+    old = repository.splits_of(changed, splits_by_row)
     balances.apply(session, company_id=company_id, status=receipt.status, rows=changed, splits=old, sign=-1)
     for s in old:
         session.delete(s)
@@ -389,11 +387,8 @@ def set_status(session: Session, *, company_id: int, receipt: LedgerReceipt, sta
     """Move a receipt to `status` (its date must be writable); the balances follow."""
     fiscal.writable_period(session, company_id=company_id, day=receipt.receipt_date)
     if receipt.status != status:
-        rows_by_receipt, splits_by_row = repository.postings_of(
-            session, company_id=company_id, receipt_ids=[receipt.id]
-        )
-        rows = rows_by_receipt.get(receipt.id, [])
-        splits = [s for r in rows for s in splits_by_row.get(r.id, [])]
+        rows, splits_by_row = repository.receipt_postings(session, company_id=company_id, receipt_id=receipt.id)
+        splits = repository.splits_of(rows, splits_by_row)
         balances.apply(session, company_id=company_id, status=receipt.status, rows=rows, splits=splits, sign=-1)
         balances.apply(session, company_id=company_id, status=status, rows=rows, splits=splits, sign=1)
     receipt.status = status
