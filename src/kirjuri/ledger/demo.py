@@ -282,6 +282,14 @@ class _Books:
 
         return build
 
+    def _sales_invoice(self, day: date, sale: tuple[rules.EntryDraft, int]) -> rules.ReceiptDraft:
+        """The invoice receipt of one sales row, on receivables (remembered for the payments)."""
+        draft, gross = self.receipt(
+            f"Myyntilasku {self.invoice_no}", day, [sale], counter=RECEIVABLES, side=vat_rules.Side.SALES
+        )
+        self.state.receivables.append((day, gross))
+        return draft
+
     def _goods_sale(self, day: date) -> Builder:
         def build() -> rules.ReceiptDraft:
             self.invoice_no += 1
@@ -293,11 +301,7 @@ class _Books:
                 parts=[(COST_CENTRES, "Myynti", 1)],
                 vat=(vat_rules.Side.SALES, vat_rules.DOMESTIC, percent),
             )
-            draft, gross = self.receipt(
-                f"Myyntilasku {self.invoice_no}", day, [sale], counter=RECEIVABLES, side=vat_rules.Side.SALES
-            )
-            self.state.receivables.append((day, gross))
-            return draft
+            return self._sales_invoice(day, sale)
 
         return build
 
@@ -325,11 +329,7 @@ class _Books:
                     parts=parts,
                     vat=(vat_rules.Side.SALES, vat_rules.DOMESTIC, percent),
                 )
-            draft, gross = self.receipt(
-                f"Myyntilasku {self.invoice_no}", day, [sale], counter=RECEIVABLES, side=vat_rules.Side.SALES
-            )
-            self.state.receivables.append((day, gross))
-            return draft
+            return self._sales_invoice(day, sale)
 
         return build
 

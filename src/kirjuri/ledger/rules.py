@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -187,10 +187,6 @@ def scale_split(split: Sequence[tuple[int, int, int]], amount_minor: int) -> lis
         shares = allocate(amount_minor, [cents for _d, _i, cents in rows])
         out.extend((d, item, share) for (d, item, _c), share in zip(rows, shares, strict=True) if share)
     return out
-
-
-def imbalance(amounts: Iterable[int]) -> int:
-    return sum(amounts)
 
 
 def reconciliation_account(draft: ReceiptDraft) -> str:
