@@ -219,7 +219,7 @@ def _check(
             errors.append(ErrorItem(400, "OUT_OF_RANGE", f"{here}.{rules.entry_path(j, 'accountingValue')}"))
             amounts_ok = False
     # The service's rule: the rows sum to exactly zero cents (no VAT rows are added here).
-    if amounts_ok and sum(cents for _account, cents in rows):
+    if amounts_ok and sum(cents for _account, cents in rows) != 0:
         errors.append(ErrorItem(400, "RECEIPT_NOT_BALANCED", f"{here}.{rules.BALANCE_FIELD}"))
     return errors, period
 
