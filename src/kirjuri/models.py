@@ -1,11 +1,14 @@
 """Every table of every area, imported in one place for Alembic's metadata."""
 
 from kirjuri.api.models import IdempotencyRecord
+from kirjuri.attachments.models import Attachment
 from kirjuri.auth.models import ApiKey, AuthorizationCode, OAuthClient, Token
 from kirjuri.companies.models import Company, CompanySetting, CompanyUser, User, VerifierList, VerifierListMember
+from kirjuri.currencies.models import ExchangeRate
 from kirjuri.db.base import Base
 from kirjuri.db.counters import CompanyCounter
 from kirjuri.ledger.models import (
+    DefaultSplit,
     Dimension,
     DimensionItem,
     FiscalYear,
@@ -17,18 +20,25 @@ from kirjuri.ledger.models import (
     TransactionDimension,
 )
 from kirjuri.mfa.models import MfaTransaction
+from kirjuri.partners.models import BusinessPartner, PartnerGroup, PartnerGroupMember
+from kirjuri.products.models import DefaultProduct, Product, ProductGroup
 
 metadata = Base.metadata
 
 __all__ = [
     "ApiKey",
+    "Attachment",
     "AuthorizationCode",
+    "BusinessPartner",
     "Company",
     "CompanyCounter",
     "CompanySetting",
     "CompanyUser",
+    "DefaultProduct",
+    "DefaultSplit",
     "Dimension",
     "DimensionItem",
+    "ExchangeRate",
     "FiscalYear",
     "IdempotencyRecord",
     "LedgerAccount",
@@ -37,6 +47,10 @@ __all__ = [
     "LedgerTransaction",
     "MfaTransaction",
     "OAuthClient",
+    "PartnerGroup",
+    "PartnerGroupMember",
+    "Product",
+    "ProductGroup",
     "Token",
     "TrackingPeriod",
     "TransactionDimension",

@@ -42,3 +42,10 @@ def decimal_places(value: Decimal) -> int:
     except InvalidOperation:
         return 0
     return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def plain(value: Decimal) -> Decimal:
+    """The same number without trailing zeros and never in exponent form: 50.0000 → 50,
+    12.5000 → 12.5, 1E+2 → 100 (a stored NUMERIC(7,4) shown the way a client sent it)."""
+    places = decimal_places(value)
+    return value.quantize(Decimal(1).scaleb(-places))

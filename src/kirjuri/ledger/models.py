@@ -234,3 +234,23 @@ class LedgerBalance(Base):
     item_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     debit_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     credit_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class DefaultSplit(Base):
+    """A default split of one dimension for a partner, person or product: the percentage of an
+    amount that goes to each item. Invoicing and bank allocations start from these."""
+
+    __tablename__ = "dimension_default_splits"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["company_id", "item_id"], ["dimension_items.company_id", "dimension_items.id"], ondelete="CASCADE"
+        ),
+    )
+
+    company_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # PARTNER (customers, suppliers and persons share ids) or PRODUCT.
+    owner_kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    dimension_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    percent: Mapped[Decimal] = mapped_column(Numeric(7, 4))

@@ -17,8 +17,10 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from kirjuri.api.schemas import Int32, WireModel
+from kirjuri.api.schemas import Decimal2, Int32, WireModel
 from kirjuri.core import vat
+from kirjuri.core.money import plain
+from kirjuri.ledger import default_splits
 from kirjuri.ledger.chart import AccountType
 
 # --- chart of accounts (§D.6) ------------------------------------------------------------------------
@@ -168,3 +170,66 @@ class KirjuriFiscalYearClosed(WireModel):
 
 class KirjuriDimensionCreate(WireModel):
     name: Annotated[str, Field(min_length=1, max_length=255)]
+
+
+# --- default dimension splits of partners, persons and products ----------------------------------------
+
+
+class DefaultDimensionItemBasicData(WireModel):
+    id: Int32 | None = None
+    code_name: str
+    percent: Decimal2
+
+
+class DefaultDimensionItem(DefaultDimensionItemBasicData):
+    # Read-only: true while the item is active.
+    status: bool | None = None
+    description: str | None = None
+
+
+class DefaultDimensionBasicData(WireModel):
+    id: Int32 | None = None
+    name: str | None = None
+    items: list[DefaultDimensionItemBasicData] = []
+
+
+class DefaultDimension(WireModel):
+    """A dimension's default split: `items` with percentages that add up to 100 (empty = no split)."""
+
+    id: Int32 | None = None
+    name: str | None = None
+    items: list[DefaultDimensionItem] = []
+
+    @classmethod
+    def of(cls, split: default_splits.Split) -> DefaultDimension:
+        return cls(
+            id=split.dimension.id,
+            name=split.dimension.name,
+            items=[
+                DefaultDimensionItem(
+                    id=s.item.id,
+                    code_name=s.item.code_name,
+                    percent=plain(s.percent),
+                    status=s.item.active,
+                    description=s.item.description,
+                )
+                for s in split.items
+            ],
+        )
+
+    def wanted(self) -> list[default_splits.WantedItem]:
+        return [default_splits.WantedItem(i.id, i.code_name, i.percent) for i in self.items]
+
+
+def basic_splits(splits: list[default_splits.Split]) -> list[DefaultDimensionBasicData]:
+    return [
+        DefaultDimensionBasicData(
+            id=s.dimension.id,
+            name=s.dimension.name,
+            items=[
+                DefaultDimensionItemBasicData(id=i.item.id, code_name=i.item.code_name, percent=plain(i.percent))
+                for i in s.items
+            ],
+        )
+        for s in splits
+    ]
