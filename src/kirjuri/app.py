@@ -23,18 +23,23 @@ from kirjuri.api import logging as api_logging
 from kirjuri.api.middleware import RequestContext, VersionPrefix
 from kirjuri.api.ratelimit import make_limiter
 from kirjuri.api.schemas import ErrorMessages
+from kirjuri.attachments.router import router as attachments_router
 from kirjuri.auth.pages import router as auth_pages_router
 from kirjuri.auth.router import root_router as auth_root_router
 from kirjuri.auth.router import router as auth_router
 from kirjuri.companies.router import public_router as status_router
 from kirjuri.companies.router import router as companies_router
 from kirjuri.config import Settings, get_settings
+from kirjuri.currencies.router import router as currencies_router
 from kirjuri.db.engine import make_engine, make_session_factory
 from kirjuri.ledger.reports_router import router as ledger_reports_router
 from kirjuri.ledger.router import router as ledger_receipts_router
 from kirjuri.ledger.setup_router import router as ledger_setup_router
 from kirjuri.mfa.router import router as mfa_router
+from kirjuri.partners.persons_router import router as persons_router
+from kirjuri.partners.router import router as partners_router
 from kirjuri.portal.router import router as portal_router
+from kirjuri.products.router import router as products_router
 from kirjuri.vat.router import router as vat_router
 
 # Routers under the API base (and so under every version prefix) …
@@ -47,6 +52,11 @@ API_ROUTERS = [
     ledger_receipts_router,
     ledger_reports_router,
     vat_router,
+    partners_router,
+    persons_router,
+    products_router,
+    currencies_router,
+    attachments_router,
 ]
 # … and the browser pages at the host root.
 PAGE_ROUTERS = [auth_root_router, auth_pages_router, portal_router]

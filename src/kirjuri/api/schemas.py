@@ -15,11 +15,16 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validat
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from kirjuri.core.codes import CURRENCY_CODES, LANGUAGES, UNITS
 from kirjuri.core.countries import COUNTRIES
 from kirjuri.core.text import first_non_cp1252
 
 # The contract's Country enum (§D.30.1), one schema for every area that names a country.
 Country = StrEnum("Country", {c: c for c in COUNTRIES})  # type: ignore[misc]
+# Units (§D.30.3), ISO 4217 currency codes with the historical ones (§D.30.2), languages (§D.30.4).
+Unit = StrEnum("Unit", {u: u for u in UNITS})  # type: ignore[misc]
+Currency = StrEnum("Currency", {c: c for c in CURRENCY_CODES})  # type: ignore[misc]
+Language = StrEnum("Language", {language: language for language in LANGUAGES})  # type: ignore[misc]
 
 
 def _check_text(value: Any) -> Any:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from kirjuri.api.schemas import Country, Decimal2, Int32, Int64, SearchResult, WireModel
+from kirjuri.api.schemas import Country, Decimal2, Int32, Int64, SearchResult, Unit, WireModel
 
 
 class RightLevel(StrEnum):
@@ -201,7 +201,7 @@ class ProductBasicInfo(WireModel):
     default_account: str | None = None
     price: Decimal2 | None = None
     currency: str | None = None
-    unit: str | None = None
+    unit: Unit | None = None
 
 
 class CollectionsAndPenalExpenses(WireModel):

@@ -54,7 +54,9 @@ def splits_of(session: Session, *, company_id: int, owner_kind: str, owner_id: i
             DimensionItem,
             (DimensionItem.company_id == DefaultSplit.company_id) & (DimensionItem.id == DefaultSplit.item_id),
         )
-        .join(Dimension, (Dimension.company_id == DefaultSplit.company_id) & (Dimension.id == DefaultSplit.dimension_id))
+        .join(
+            Dimension, (Dimension.company_id == DefaultSplit.company_id) & (Dimension.id == DefaultSplit.dimension_id)
+        )
         .where(
             DefaultSplit.company_id == company_id,
             DefaultSplit.owner_kind == owner_kind,

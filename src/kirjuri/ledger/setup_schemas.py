@@ -190,7 +190,7 @@ class DefaultDimensionItem(DefaultDimensionItemBasicData):
 class DefaultDimensionBasicData(WireModel):
     id: Int32 | None = None
     name: str | None = None
-    items: list[DefaultDimensionItemBasicData] = []
+    items: list[DefaultDimensionItemBasicData] = Field(default_factory=list)
 
 
 class DefaultDimension(WireModel):
@@ -198,7 +198,7 @@ class DefaultDimension(WireModel):
 
     id: Int32 | None = None
     name: str | None = None
-    items: list[DefaultDimensionItem] = []
+    items: list[DefaultDimensionItem] = Field(default_factory=list)
 
     @classmethod
     def of(cls, split: default_splits.Split) -> DefaultDimension:
