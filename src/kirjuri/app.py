@@ -39,6 +39,7 @@ from kirjuri.mfa.router import router as mfa_router
 from kirjuri.partners.persons_router import router as persons_router
 from kirjuri.partners.router import router as partners_router
 from kirjuri.portal.router import router as portal_router
+from kirjuri.products.defaults_router import router as default_products_router
 from kirjuri.products.router import router as products_router
 from kirjuri.vat.router import router as vat_router
 
@@ -52,9 +53,11 @@ API_ROUTERS = [
     ledger_receipts_router,
     ledger_reports_router,
     vat_router,
-    partners_router,
+    # Persons first: `/businesspartners/personaldetails` must win over `/businesspartners/{id}`.
     persons_router,
+    partners_router,
     products_router,
+    default_products_router,
     currencies_router,
     attachments_router,
 ]
