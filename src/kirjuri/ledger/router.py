@@ -10,6 +10,7 @@ call and map the result; GET handlers never write.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
@@ -25,6 +26,7 @@ from kirjuri.api.schemas import InfoMessage, SearchResultMetaData, error_respons
 from kirjuri.api.session import DbSession
 from kirjuri.api.versioning import check_if_match, check_version, with_etag
 from kirjuri.api.wire import WireResponse, to_plain
+from kirjuri.attachments import repository as attachments
 from kirjuri.auth.dependencies import Principal, api_router, requires, requires_any
 from kirjuri.core.errors import not_found
 from kirjuri.core.ids import INT32_MAX
@@ -77,7 +79,35 @@ def _int32(value: int) -> int:
 
 def _full(session: Session, company_id: int, receipts: list[LedgerReceipt]) -> list[wire.LedgerReceipt]:
     rows, splits = repository.postings_of(session, company_id=company_id, receipt_ids=[r.id for r in receipts])
-    return [wire.receipt_to_wire(r, rows.get(r.id, []), splits) for r in receipts]
+    files = _attachments(session, company_id, receipts)
+    result = []
+    for r in receipts:
+        full = wire.receipt_to_wire(r, rows.get(r.id, []), splits)
+        mine = [*files.get(("LEDGERRECEIPT", r.id), []), *files.get(("INVOICE", r.invoice_id or 0), [])]
+        # Absent rather than empty when there are none (as the receipt was created).
+        full.attachments = sorted(mine, key=lambda a: a.id or 0) or None
+        result.append(full)
+    return result
+
+
+def _attachments(
+    session: Session, company_id: int, receipts: list[LedgerReceipt]
+) -> dict[tuple[str, int], list[wire.Attachment]]:
+    """The read-only files of the receipts (on the receipt itself or on its invoice), in one query."""
+    owners = [("LEDGERRECEIPT", r.id) for r in receipts] + [("INVOICE", r.invoice_id) for r in receipts if r.invoice_id]
+    found: dict[tuple[str, int], list[wire.Attachment]] = defaultdict(list)
+    for a in attachments.for_owners(session, company_id=company_id, owners=owners):
+        found[(a.reference_type, a.reference_id)].append(
+            wire.Attachment(
+                id=a.id,
+                name=a.name,
+                reference_type=wire.AttachmentReferenceType(a.reference_type),
+                reference_id=a.reference_id,
+                mime_type=a.mime_type,
+                send_with_invoice=a.send_with_invoice,
+            )
+        )
+    return found
 
 
 def _one(session: Session, company_id: int, receipt: LedgerReceipt) -> Response:

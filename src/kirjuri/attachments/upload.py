@@ -1,0 +1,238 @@
+"""The streaming reader of `POST /attachments`: a `multipart/form-data` body with a `meta` part
+(JSON) and a `file` part, parsed as it arrives (python-multipart's `MultipartParser`).
+
+Invariants:
+- the body is never held in memory: file bytes go chunk by chunk into a staged file of the store
+  (counted and hashed there); only the `meta` part is kept, at most `META_MAX_BYTES`;
+- more than `MAX_FILE_BYTES` of file content is 400 `FILE_TOO_LARGE` at `file` — refused before
+  reading when `Content-Length` already says more than the limit plus `MULTIPART_SLACK`, otherwise
+  as soon as the count passes it; the staged bytes are deleted at once and at most `DRAIN_BYTES`
+  more are read and thrown away so that the client, still sending, gets its answer;
+- every way out but success discards the staged file: nothing of a refused upload is stored;
+- a body that is not complete multipart (no closing boundary, a part without a name) is 400
+  `MALFORMED_MULTIPART`; a missing part is 400 `REQUIRED` at `meta` or `file`; a part given twice
+  is 400 `DUPLICATE_PART`; `meta` that is not JSON is 400 `MALFORMED_JSON` at `meta`, and its
+  validation errors carry `meta.` paths (`meta.referenceId`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import anyio.to_thread
+from pydantic import ValidationError
+from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+
+from kirjuri.api.errors import validation_items
+from kirjuri.api.wire import MalformedJson, loads
+from kirjuri.attachments import rules
+from kirjuri.attachments.schemas import Attachment
+from kirjuri.attachments.storage import FileStore, StagedFile
+from kirjuri.core.errors import ErrorItem, KirjuriError
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
+
+BODY_LIMIT = rules.MAX_FILE_BYTES + rules.MULTIPART_SLACK
+# The route's own limit (`KirjuriRoute.max_body_size`): what this endpoint may ever read,
+# draining included. The real limit is enforced by the reader below.
+ROUTE_BODY_LIMIT = BODY_LIMIT + rules.DRAIN_BYTES
+
+
+def too_large() -> KirjuriError:
+    return KirjuriError("FILE_TOO_LARGE", 400, "file")
+
+
+def malformed(field: str = "body") -> KirjuriError:
+    return KirjuriError("MALFORMED_MULTIPART", 400, field)
+
+
+@dataclass
+class Upload:
+    meta: Attachment
+    staged: StagedFile
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Parts:
+    """The parser's callbacks: which part is being read, and where its bytes go."""
+
+    def __init__(self, store: FileStore) -> None:
+        self.store = store
+        self.meta: bytearray | None = None
+        self.staged: StagedFile | None = None
+        self.ended = False
+        self._current: str | None = None
+        self._header_name = bytearray()
+        self._header_value = bytearray()
+        self._disposition: bytes | None = None
+
+    def callbacks(self) -> MultipartCallbacks:
+        return {
+            "on_part_begin": self.on_part_begin,
+            "on_header_field": self.on_header_field,
+            "on_header_value": self.on_header_value,
+            "on_header_end": self.on_header_end,
+            "on_headers_finished": self.on_headers_finished,
+            "on_part_data": self.on_part_data,
+            "on_part_end": self.on_part_end,
+            "on_end": self.on_end,
+        }
+
+    def on_part_begin(self) -> None:
+        self._current = None
+        self._disposition = None
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_name += data[start:end]
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+
+    def on_header_end(self) -> None:
+        if bytes(self._header_name).strip().lower() == b"content-disposition":
+            self._disposition = bytes(self._header_value)
+        self._header_name.clear()
+        self._header_value.clear()
+
+    def on_headers_finished(self) -> None:
+        _kind, options = parse_options_header(self._disposition)
+        name = options.get(b"name")
+        if name is None:
+            raise malformed()
+        if name == b"meta":
+            if self.meta is not None:
+                raise KirjuriError("DUPLICATE_PART", 400, "meta")
+            self.meta = bytearray()
+            self._current = "meta"
+        elif name == b"file":
+            if self.staged is not None:
+                raise KirjuriError("DUPLICATE_PART", 400, "file")
+            self.staged = self.store.stage()
+            self._current = "file"
+        # Any other part is read past and forgotten.
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._current == "file":
+            assert self.staged is not None
+            if self.staged.size + (end - start) > rules.MAX_FILE_BYTES:
+                raise _TooLarge
+            self.staged.write(data[start:end])
+        elif self._current == "meta":
+            assert self.meta is not None
+            if len(self.meta) + (end - start) > rules.META_MAX_BYTES:
+                raise KirjuriError("TOO_LONG", 400, "meta")
+            self.meta += data[start:end]
+
+    def on_part_end(self) -> None:
+        self._current = None
+
+    def on_end(self) -> None:
+        self.ended = True
+
+    def discard(self) -> None:
+        if self.staged is not None:
+            self.staged.discard()
+
+
+def _boundary(request: Request) -> bytes:
+    media, params = parse_options_header(request.headers.get("content-type"))
+    if media != b"multipart/form-data":
+        raise KirjuriError("UNSUPPORTED_MEDIA_TYPE", 415, "Content-Type")
+    boundary = params.get(b"boundary")
+    if not boundary:
+        raise malformed("Content-Type")
+    return boundary
+
+
+def _declared_length(request: Request) -> int | None:
+    try:
+        return int(request.headers["content-length"])
+    except (KeyError, ValueError):
+        return None
+
+
+async def _drain(stream: AsyncIterator[bytes], received: int) -> None:
+    """Read and forget what the client is still sending, up to the drain limit."""
+    try:
+        async for chunk in stream:
+            received += len(chunk)
+            if received > ROUTE_BODY_LIMIT:
+                return
+    except (HTTPException, ClientDisconnect):  # the route's own limit, or the client gave up
+        return
+
+
+async def read_upload(request: Request, store: FileStore) -> Upload:
+    """Stream the request body into the store; the caller commits or discards `Upload.staged`."""
+    boundary = _boundary(request)
+    declared = _declared_length(request)
+    if declared is not None and declared > BODY_LIMIT:
+        raise too_large()
+    parts = _Parts(store)
+    try:
+        await _parse(request, boundary, parts)
+        meta = _meta(parts.meta)
+        if parts.staged is None:
+            raise KirjuriError("REQUIRED", 400, "file")
+        if parts.staged.size == 0:
+            raise KirjuriError("EMPTY_FILE", 400, "file")
+        return Upload(meta=meta, staged=parts.staged)
+    except BaseException:
+        parts.discard()
+        raise
+
+
+async def _parse(request: Request, boundary: bytes, parts: _Parts) -> None:
+    try:
+        parser = MultipartParser(boundary, parts.callbacks())
+    except FormParserError as exc:  # a boundary longer than the standard allows
+        raise malformed("Content-Type") from exc
+    stream = request.stream()
+    received = 0
+    try:
+        async for chunk in stream:
+            received += len(chunk)
+            if received > BODY_LIMIT:
+                raise too_large()
+            # Parsing, hashing and writing happen off the event loop.
+            await anyio.to_thread.run_sync(parser.write, chunk)
+    except ClientDisconnect as exc:
+        raise KirjuriError("INCOMPLETE_BODY", 400) from exc
+    except (_TooLarge, FormParserError, KirjuriError) as exc:
+        # Refused mid-body: drop what was staged now, then let the client finish sending.
+        parts.discard()
+        await _drain(stream, received)
+        if isinstance(exc, _TooLarge):
+            raise too_large() from None
+        if isinstance(exc, FormParserError):
+            raise malformed() from exc
+        raise
+    finally:
+        await stream.aclose()
+    if not parts.ended:
+        raise malformed()
+
+
+def _meta(raw: bytearray | None) -> Attachment:
+    if raw is None:
+        raise KirjuriError("REQUIRED", 400, "meta")
+    try:
+        data: Any = loads(bytes(raw))
+    except MalformedJson as exc:
+        raise KirjuriError("MALFORMED_JSON", 400, "meta") from exc
+    try:
+        return Attachment.model_validate(data)
+    except ValidationError as exc:
+        items = validation_items([dict(e) for e in exc.errors()])
+        raise KirjuriError.many(
+            [ErrorItem(i.status, i.message, f"meta.{i.field}" if i.field else "meta") for i in items]
+        ) from exc
