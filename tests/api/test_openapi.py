@@ -79,10 +79,10 @@ def test_validation_is_documented_as_400_not_422(document: dict[str, Any]) -> No
 
 def test_decimals_are_numbers_not_strings(wire: TestClient) -> None:
     document = wire.get("/api/openapi.json").json()
-    amount = document["components"]["schemas"]["Document"]["properties"]["amount"]
+    amount = document["components"]["schemas"]["EchoDocument"]["properties"]["amount"]
     assert amount["type"] == "number"
     assert "anyOf" not in amount and "pattern" not in amount
-    count = document["components"]["schemas"]["Document"]["properties"]["count"]
+    count = document["components"]["schemas"]["EchoDocument"]["properties"]["count"]
     assert "integer" in str(count) and "int32" in str(count)
 
 

@@ -48,7 +48,7 @@ class Row(WireModel):
     tags: list[str] = Field(default_factory=list)
 
 
-class Document(WireModel):
+class EchoDocument(WireModel):
     name: str
     amount: Decimal2
     count: Int32 | None = None
@@ -118,7 +118,7 @@ def version(request: Request) -> dict[str, Any]:
 
 
 @public.post("/echo")
-def echo(document: Document) -> Document:
+def echo(document: EchoDocument) -> EchoDocument:
     return document
 
 

@@ -145,10 +145,11 @@ def test_one_byte_over_the_limit_is_refused(
     assert stored_files(files_root) == before
 
 
+@pytest.mark.parametrize("declared", ["10200000", "200000000"])  # over the file limit; over the route's own
 def test_a_declared_length_over_the_limit_is_refused_unread(
-    client: TestClient, tenant: Tenant, receipt_id: int
+    client: TestClient, tenant: Tenant, receipt_id: int, declared: str
 ) -> None:
-    headers = {**tenant.headers, "Content-Type": "multipart/form-data; boundary=x", "Content-Length": "10200000"}
+    headers = {**tenant.headers, "Content-Type": "multipart/form-data; boundary=x", "Content-Length": declared}
     answer = client.post(URL, content=b"--x--\r\n", headers=headers)
     assert (answer.status_code, errors(answer)) == (400, [(400, "file", "FILE_TOO_LARGE")])
 

@@ -13,7 +13,7 @@ import email.message
 import functools
 import inspect
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from fastapi import params
@@ -91,6 +91,21 @@ def default_max_body_size() -> int:
         return 2_000_000
 
 
+TOO_LARGE_ATTRIBUTE = "__kirjuri_too_large__"
+E = TypeVar("E", bound=Callable[..., Any])
+
+
+def too_large_answer(error: KirjuriError) -> Callable[[E], E]:
+    """Name the error a body declared larger than the route's `max_body_size` gets (instead of
+    413 `PAYLOAD_TOO_LARGE`). Put it under the `@router.<method>` decorator."""
+
+    def mark(endpoint: E) -> E:
+        setattr(endpoint, TOO_LARGE_ATTRIBUTE, error)
+        return endpoint
+
+    return mark
+
+
 def _limited_receive(receive: Receive, limit: int) -> Receive:
     received = 0
 
@@ -112,6 +127,10 @@ class KirjuriRoute(APIRoute):
         # Every route has a body limit; a route may name a larger one (attachments). It is
         # enforced here rather than by Starlette's limiter, whose 413 is plain text.
         self.body_limit: int = kwargs.pop("max_body_size", None) or default_max_body_size()
+        # What a declared Content-Length above the limit answers (an upload names its own 400).
+        self.too_large: KirjuriError = getattr(endpoint, TOO_LARGE_ATTRIBUTE, None) or KirjuriError(
+            "PAYLOAD_TOO_LARGE", 413
+        )
         # Documents the error body for every 4xx — which also keeps FastAPI from documenting
         # a 422 `HTTPValidationError` that this API never sends (validation is 400).
         errors = {"4XX": {"model": ErrorMessages, "description": "Error"}}
@@ -136,7 +155,7 @@ class KirjuriRoute(APIRoute):
             length = _declared_length(request)
             if length is not None and length > self.body_limit:
                 # Refused before the endpoint runs, also when it never reads the body.
-                raise KirjuriError("PAYLOAD_TOO_LARGE", 413)
+                raise self.too_large
             request = WireRequest(request.scope, _limited_receive(request.receive, self.body_limit))
             if body_kind and request.method in BODY_METHODS and _has_body(request):
                 _check_media_type(body_kind, request.headers.get("content-type"))

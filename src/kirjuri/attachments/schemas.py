@@ -1,4 +1,4 @@
-"""Wire models of attachments (§D.1): Attachment, AttachmentRename, Document (`AttachmentDocument`)
+"""Wire models of attachments (§D.1): Attachment, AttachmentRename, Document
 and the search result.
 
 Invariant: names arrive NFC-normalised before the Windows-1252 check (a decomposed `ä` is the
@@ -52,10 +52,8 @@ class AttachmentRename(WireModel):
         return _nfc(value)
 
 
-class AttachmentDocument(WireModel):
-    """The contract's `Document` (a search row). Named so because `tests/api/wire_app.py` adds a
-    model called `Document` to the application, and two models of one name get module-qualified
-    component names in the OpenAPI document."""
+class Document(WireModel):
+    """A search row."""
 
     attachment_id: Int32 | None = None
     name: str | None = None
@@ -66,7 +64,7 @@ class AttachmentDocument(WireModel):
     attached: datetime | None = None
 
 
-class AttachmentSearchResult(SearchResult[AttachmentDocument]):
+class AttachmentSearchResult(SearchResult[Document]):
     pass
 
 
@@ -82,8 +80,8 @@ def attachment_to_wire(row: models.Attachment) -> Attachment:
     )
 
 
-def document(row: models.Attachment) -> AttachmentDocument:
-    return AttachmentDocument(
+def document(row: models.Attachment) -> Document:
+    return Document(
         attachment_id=row.id,
         name=row.name,
         size=row.size,

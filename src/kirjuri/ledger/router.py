@@ -27,6 +27,7 @@ from kirjuri.api.session import DbSession
 from kirjuri.api.versioning import check_if_match, check_version, with_etag
 from kirjuri.api.wire import WireResponse, to_plain
 from kirjuri.attachments import repository as attachments
+from kirjuri.attachments.schemas import Attachment, attachment_to_wire
 from kirjuri.auth.dependencies import Principal, api_router, requires, requires_any
 from kirjuri.core.errors import not_found
 from kirjuri.core.ids import INT32_MAX
@@ -92,21 +93,12 @@ def _full(session: Session, company_id: int, receipts: list[LedgerReceipt]) -> l
 
 def _attachments(
     session: Session, company_id: int, receipts: list[LedgerReceipt]
-) -> dict[tuple[str, int], list[wire.Attachment]]:
+) -> dict[tuple[str, int], list[Attachment]]:
     """The read-only files of the receipts (on the receipt itself or on its invoice), in one query."""
     owners = [("LEDGERRECEIPT", r.id) for r in receipts] + [("INVOICE", r.invoice_id) for r in receipts if r.invoice_id]
-    found: dict[tuple[str, int], list[wire.Attachment]] = defaultdict(list)
+    found: dict[tuple[str, int], list[Attachment]] = defaultdict(list)
     for a in attachments.for_owners(session, company_id=company_id, owners=owners):
-        found[(a.reference_type, a.reference_id)].append(
-            wire.Attachment(
-                id=a.id,
-                name=a.name,
-                reference_type=wire.AttachmentReferenceType(a.reference_type),
-                reference_id=a.reference_id,
-                mime_type=a.mime_type,
-                send_with_invoice=a.send_with_invoice,
-            )
-        )
+        found[(a.reference_type, a.reference_id)].append(attachment_to_wire(a))
     return found
 
 

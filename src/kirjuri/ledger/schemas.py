@@ -23,6 +23,7 @@ from typing import Annotated, Literal
 from pydantic import Field, WithJsonSchema
 
 from kirjuri.api.schemas import Country, Decimal2, Int32, SearchResult, WireModel
+from kirjuri.attachments.schemas import Attachment
 from kirjuri.core.errors import KirjuriError
 from kirjuri.core.money import from_minor
 from kirjuri.ledger import models, rules
@@ -130,24 +131,6 @@ class SerialSeries(StrEnum):
     H = "H"
 
 
-class AttachmentReferenceType(StrEnum):
-    BANKSTATEMENTEVENT = "BANKSTATEMENTEVENT"
-    COST_RECEIPT = "COST_RECEIPT"
-    CUSTOMER_BUSINESS_PARTNER_REGISTER = "CUSTOMER_BUSINESS_PARTNER_REGISTER"
-    EMPLOYEE_INFO = "EMPLOYEE_INFO"
-    ENVIRONMENT = "ENVIRONMENT"
-    FINANCIAL_STATEMENT = "FINANCIAL_STATEMENT"
-    INVOICE = "INVOICE"
-    INVOICEDRAFT_ITEM = "INVOICEDRAFT_ITEM"
-    LEDGERRECEIPT = "LEDGERRECEIPT"
-    NETS_COLLECTION = "NETS_COLLECTION"
-    PERSON_BUSINESS_PARTNER_REGISTER = "PERSON_BUSINESS_PARTNER_REGISTER"
-    PURCHASE_PRODUCT_REGISTER = "PURCHASE_PRODUCT_REGISTER"
-    REFERENCE_PAYMENT = "REFERENCE_PAYMENT"
-    SALES_PRODUCT_REGISTER = "SALES_PRODUCT_REGISTER"
-    SUPPLIER_BUSINESS_PARTNER_REGISTER = "SUPPLIER_BUSINESS_PARTNER_REGISTER"
-
-
 # --- models ------------------------------------------------------------------------------------
 
 
@@ -165,17 +148,6 @@ class DimensionItemValueList(WireModel):
 class SerialNumber(WireModel):
     series: SerialSeries | None = None
     number: Int32 | None = None
-
-
-class Attachment(WireModel):
-    """Read-only on a receipt (managed through `/attachments`)."""
-
-    id: Int32 | None = None
-    name: str
-    reference_type: AttachmentReferenceType
-    reference_id: Int32
-    mime_type: str | None = None
-    send_with_invoice: bool
 
 
 class Transaction(WireModel):
