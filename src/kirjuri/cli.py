@@ -99,10 +99,13 @@ def sandbox_create(
     redirect_uri: str = "http://127.0.0.1:8000/portal/callback",
 ) -> None:
     """Create a sandbox company with demo data, a developer client, a user and an API key."""
+    from kirjuri.attachments.storage import local_store
     from kirjuri.sandbox.service import create_sandbox
 
     with unit_of_work() as session:
-        credentials = create_sandbox(session, name=name, redirect_uri=redirect_uri)
+        credentials = create_sandbox(
+            session, name=name, redirect_uri=redirect_uri, file_store=local_store(get_settings().var_dir)
+        )
     _print_credentials(credentials.as_dict(), as_json)
 
 
@@ -119,6 +122,7 @@ def _print_credentials(credentials: dict[str, object], as_json: bool) -> None:
 @app.command()
 def dev() -> None:
     """What `make run` does: migrate, create the demo sandbox once, print its credentials, serve."""
+    from kirjuri.attachments.storage import local_store
     from kirjuri.db.migrate import upgrade
     from kirjuri.sandbox.service import create_sandbox
 
@@ -128,7 +132,7 @@ def dev() -> None:
     saved = settings.var_dir / "sandbox.json"
     if not _sandbox_still_there(saved):
         with unit_of_work() as session:
-            credentials = create_sandbox(session)
+            credentials = create_sandbox(session, file_store=local_store(settings.var_dir))
         saved.parent.mkdir(parents=True, exist_ok=True)
         saved.touch(mode=0o600)
         saved.write_text(json.dumps(credentials.as_dict(), indent=2))

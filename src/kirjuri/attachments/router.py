@@ -31,7 +31,7 @@ from kirjuri.api.wire import dumps
 from kirjuri.attachments import repository, rules, service, upload
 from kirjuri.attachments import schemas as wire
 from kirjuri.attachments.models import Attachment
-from kirjuri.attachments.storage import FileStore, LocalFileStore, read_chunks
+from kirjuri.attachments.storage import FileStore, local_store, read_chunks
 from kirjuri.auth.dependencies import CurrentPrincipal, api_router
 from kirjuri.core.errors import ErrorItem, KirjuriError
 from kirjuri.core.ids import INT32_MAX
@@ -98,7 +98,7 @@ def file_store(request: Request) -> FileStore:
     state = request.app.state
     store: FileStore | None = getattr(state, "file_store", None)
     if store is None:
-        store = state.file_store = LocalFileStore(state.settings.var_dir / "files")
+        store = state.file_store = local_store(state.settings.var_dir)
     return store
 
 

@@ -142,3 +142,8 @@ def read_chunks(file: BinaryIO, size: int = READ_CHUNK) -> Iterator[bytes]:
     with file:
         while chunk := file.read(size):
             yield chunk
+
+
+def local_store(var_dir: Path) -> LocalFileStore:
+    """The default store of a server whose data lives under `var_dir` (`var_dir/files`)."""
+    return LocalFileStore(var_dir / "files")

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kirjuri.api.route import KirjuriRoute
+from kirjuri.attachments.storage import local_store
 from kirjuri.auth.pages import THROTTLED, password_login
 from kirjuri.browser import Browser, BrowserDep, FormBrowserDep, safe_next
 from kirjuri.companies import repository as companies_repository
@@ -167,7 +168,7 @@ def request_sandbox(b: FormBrowserDep, *, company_name: str = Form(""), redirect
     form, errors = parse(SandboxForm, data)
     if form is None or b.user is None or not b.user.is_developer or not b.settings.sandbox:
         return _sandbox_form(b, data, errors, status=400)
-    credentials = service.request_sandbox(b.db, user=b.user, form=form)
+    credentials = service.request_sandbox(b.db, user=b.user, form=form, file_store=local_store(b.settings.var_dir))
     return b.render("portal/sandbox_created.html", {"credentials": credentials}, status=201)
 
 

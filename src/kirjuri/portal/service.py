@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kirjuri.attachments.storage import FileStore
 from kirjuri.auth import repository as auth_repository
 from kirjuri.auth import service as auth_service
 from kirjuri.auth.models import ApiKey
@@ -55,11 +56,15 @@ def register_developer(session: Session, *, form: RegisterForm) -> User:
     )
 
 
-def request_sandbox(session: Session, *, user: User, form: SandboxForm) -> SandboxCredentials:
+def request_sandbox(session: Session, *, user: User, form: SandboxForm, file_store: FileStore) -> SandboxCredentials:
     if not user.is_developer:
         raise KirjuriError("NOT_A_DEVELOPER", 403)
     return sandbox_service.create_sandbox(
-        session, name=form.company_name, redirect_uri=form.redirect_uri, developer_user_id=user.id
+        session,
+        name=form.company_name,
+        redirect_uri=form.redirect_uri,
+        developer_user_id=user.id,
+        file_store=file_store,
     )
 
 

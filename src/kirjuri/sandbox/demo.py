@@ -11,10 +11,14 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from kirjuri.attachments.demo import seed_attachments
+from kirjuri.attachments.storage import FileStore
 from kirjuri.companies import rules as rights
 from kirjuri.companies import service as companies_service
 from kirjuri.companies.models import Company, CompanySetting, VerifierList, VerifierListMember
 from kirjuri.ledger.demo import seed_ledger
+from kirjuri.partners.demo import seed_partners
+from kirjuri.products.demo import seed_products
 
 Seeder = Callable[[Session, int, int], None]
 
@@ -56,9 +60,12 @@ def seed_company_profile(session: Session, company_id: int, user_id: int) -> Non
     session.flush()
 
 
-SEEDERS: list[Seeder] = [seed_company_profile, seed_ledger]
+SEEDERS: list[Seeder] = [seed_company_profile, seed_ledger, seed_partners, seed_products]
 
 
-def seed_company(session: Session, *, company_id: int, user_id: int) -> None:
+def seed_company(session: Session, *, company_id: int, user_id: int, file_store: FileStore | None = None) -> None:
+    """Every area's demo data; files only when the caller names the server's file store."""
     for seeder in SEEDERS:
         seeder(session, company_id, user_id)
+    if file_store is not None:
+        seed_attachments(session, company_id, user_id, file_store)

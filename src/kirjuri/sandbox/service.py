@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy.orm import Session
 
+from kirjuri.attachments.storage import FileStore
 from kirjuri.auth import service as auth_service
 from kirjuri.companies import rules as rights
 from kirjuri.companies import service as companies_service
@@ -40,6 +41,7 @@ def create_sandbox(
     redirect_uri: str = "http://127.0.0.1:8000/portal/callback",
     developer_user_id: int | None = None,
     username: str | None = None,
+    file_store: FileStore | None = None,
 ) -> SandboxCredentials:
     suffix = new_secret(4).lower().replace("-", "x").replace("_", "y")
     company = companies_service.create_company(session, name=name, business_id="1234567-1", is_sandbox=True)
@@ -72,7 +74,7 @@ def create_sandbox(
     _key, api_key = auth_service.create_api_key(
         session, company_id=company.id, user_id=user_id, client=new_client.client, name="sandbox"
     )
-    demo.seed_company(session, company_id=company.id, user_id=user_id)
+    demo.seed_company(session, company_id=company.id, user_id=user_id, file_store=file_store)
     return SandboxCredentials(
         company_id=company.id,
         company_name=company.name,

@@ -1,0 +1,87 @@
+"""The sandbox's demo registers, read back through the API as an integrator sees them: customers,
+suppliers and persons with valid identifiers, the user's own person entry, products in groups,
+travel products, and attachments that download byte for byte."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from requests_toolbelt.multipart import decoder
+from schwifty import IBAN
+from sqlalchemy.orm import Session, sessionmaker
+from stdnum.fi import ytunnus
+
+from kirjuri.attachments.storage import local_store
+from kirjuri.sandbox.service import create_sandbox
+
+
+@pytest.fixture(scope="module")
+def headers(app: FastAPI, session_factory: sessionmaker[Session]) -> Iterator[dict[str, str]]:
+    with session_factory() as session:
+        credentials = create_sandbox(session, name="Rekisteri Oy", file_store=local_store(app.state.settings.var_dir))
+        session.commit()
+    with TestClient(app) as client:
+        token = client.post(
+            "/api/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": credentials.client_id,
+                "client_secret": credentials.client_secret,
+                "api_key": credentials.api_key,
+            },
+        )
+        assert token.status_code == 200, token.text
+        yield {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+def test_customers_and_suppliers_carry_valid_identifiers(client: TestClient, headers: dict[str, str]) -> None:
+    found = {}
+    for kind in ("CUSTOMER", "SUPPLIER"):
+        page = client.get("/api/businesspartners", params={"type": kind, "size": 200}, headers=headers).json()
+        found[kind] = [row["id"] for row in page["results"]]
+    assert (len(found["CUSTOMER"]), len(found["SUPPLIER"])) == (6, 4)
+    partners = client.get(f"/api/businesspartners/{','.join(map(str, found['CUSTOMER'] + found['SUPPLIER']))}",
+                          headers=headers).json()  # fmt: skip
+    finnish = [p for p in partners if p["invoicingInfo"]["identifierType"] == "FI"]
+    assert len(finnish) == 9
+    assert all(ytunnus.is_valid(p["invoicingInfo"]["identifier"]) for p in finnish)
+    channels = {p["invoicingInfo"].get("invoiceChannel") for p in partners if p["type"] == "CUSTOMER"}
+    assert {"ELECTRONIC_INVOICE", "EMAIL", "MAIL"} <= channels
+    suppliers = [p for p in partners if p["type"] == "SUPPLIER"]
+    assert all(IBAN(p["paymentInfo"]["bankAccount"]).bic == p["paymentInfo"]["bic"] for p in suppliers)
+
+
+def test_persons_and_the_users_own_entry(client: TestClient, headers: dict[str, str]) -> None:
+    persons = client.get("/api/persons", headers=headers).json()
+    assert sorted(p["lastName"] for p in persons["results"]) == ["Korhonen", "Nieminen", "Sandbox"]
+    own = client.get("/api/businesspartners/personaldetails", headers=headers)
+    assert own.status_code == 200, own.text
+    assert (own.json()["firstName"], own.json()["lastName"]) == ("Sanna", "Sandbox")
+
+
+def test_products_in_groups_and_travel_products(client: TestClient, headers: dict[str, str]) -> None:
+    products = client.get("/api/products", params={"size": 200}, headers=headers).json()["results"]
+    assert len(products) == 10
+    assert all(p["productGroupId"] for p in products)
+    assert {p["vat"] for p in products} == {25.5, 13.5}
+    travel = client.get("/api/products", params={"type": "TRAVEL"}, headers=headers).json()["results"]
+    assert sorted(p["code"] for p in travel) == ["TR-KM", "TR-KPR", "TR-OPR"]
+    groups = client.get("/api/products/groups", headers=headers).json()["productGroups"]
+    assert sorted(g["name"] for g in groups) == ["Hankinnat", "Palvelut", "Tuotteet"]
+
+
+def test_attachments_download_byte_for_byte(client: TestClient, headers: dict[str, str]) -> None:
+    documents = client.get("/api/attachments", headers=headers).json()["results"]
+    assert sorted(d["name"] for d in documents) == ["Hinnasto.txt", "Kuitti.pdf", "Puitesopimus 2026.pdf"]
+    for document in documents:
+        answer = client.get(f"/api/attachments/{document['attachmentId']}", headers=headers)
+        assert answer.status_code == 200, answer.text
+        meta, content = decoder.MultipartDecoder(answer.content, answer.headers["content-type"]).parts
+        assert json.loads(meta.content)["name"] == document["name"]
+        assert len(content.content) == document["size"]
+        if document["name"].endswith(".pdf"):
+            assert content.content.startswith(b"%PDF-1.4") and content.content.rstrip().endswith(b"%%EOF")
