@@ -36,10 +36,10 @@ from kirjuri.ledger.reports_router import router as ledger_reports_router
 from kirjuri.ledger.router import router as ledger_receipts_router
 from kirjuri.ledger.setup_router import router as ledger_setup_router
 from kirjuri.mfa.router import router as mfa_router
+from kirjuri.partners.default_products_router import router as default_products_router
 from kirjuri.partners.persons_router import router as persons_router
 from kirjuri.partners.router import router as partners_router
 from kirjuri.portal.router import router as portal_router
-from kirjuri.products.defaults_router import router as default_products_router
 from kirjuri.products.router import router as products_router
 from kirjuri.vat.router import router as vat_router
 

@@ -1,7 +1,7 @@
 """Builders of attachment test data: owners of every type, multipart bodies, the download decoder.
 
-Partners and products are being built in parallel with this area, so their rows are inserted
-directly here (`make_partner`, `make_product`) instead of through their services.
+Owners are made through their areas' services (partners, persons, products, ledger receipts),
+never as bare rows.
 """
 
 from __future__ import annotations
@@ -21,40 +21,27 @@ from sqlalchemy.orm import Session
 
 from kirjuri.attachments.models import Attachment
 from kirjuri.core import clock
-from kirjuri.db.counters import next_value
 from kirjuri.ledger import service as ledger
 from kirjuri.ledger.models import LedgerReceipt
-from kirjuri.partners.models import BusinessPartner
-from kirjuri.products.models import Product
+from kirjuri.products import service as products
+from kirjuri.products.rules import ProductDraft
 from tests.factories import Tenant
 from tests.ledger.helpers import draft
+from tests.partners import partner_helpers
 
 URL = "/api/attachments"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def make_partner(session: Session, company_id: int, partner_type: str = "CUSTOMER", name: str = "Asiakas Oy") -> int:
-    partner_id = next_value(session, company_id=company_id, name="partner")
-    session.add(BusinessPartner(company_id=company_id, id=partner_id, type=partner_type, name=name, document={}))
-    session.flush()
-    return partner_id
+def make_partner(session: Session, company_id: int, partner_type: str = "CUSTOMER") -> int:
+    """A customer, supplier or person through the partners' services (the caller commits)."""
+    return partner_helpers.add_partner(session, company_id, partner_type)
 
 
 def make_product(session: Session, company_id: int, product_type: str = "SALES", name: str = "Tuote") -> int:
-    product_id = next_value(session, company_id=company_id, name="product")
-    session.add(
-        Product(
-            company_id=company_id,
-            id=product_id,
-            type=product_type,
-            name=name,
-            price=Decimal("10"),
-            discount=Decimal("0"),
-            currency="EUR",
-        )
-    )
-    session.flush()
-    return product_id
+    """A product through the products service (the caller commits)."""
+    product = ProductDraft(type=product_type, name=name, price=Decimal(10), discount=Decimal(0), currency="EUR")
+    return products.create_product(session, company_id=company_id, draft=product).id
 
 
 def make_receipt(session: Session, company_id: int, receipt_type: str = "JOURNAL") -> LedgerReceipt:

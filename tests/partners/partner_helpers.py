@@ -1,7 +1,8 @@
 """Bodies and builders shared by the business-partner tests (owned by the §D.4 tests).
 
 Customers, suppliers and groups are made through the HTTP API or the services; persons through
-the person register's service (§D.5).
+the person register's service (§D.5). `add_partner` is the one builder of a partner of any type
+for the other areas' tests (products, attachments).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from kirjuri.auth import service as auth_service
 from kirjuri.companies import rules as rights_rules
 from kirjuri.companies import service as companies_service
 from kirjuri.config import Settings
-from kirjuri.partners import persons
+from kirjuri.partners import persons, service
+from kirjuri.partners import schemas as wire
 from kirjuri.partners.person_schemas import Person
 from tests.factories import Tenant, unique
 
@@ -102,6 +104,21 @@ def add_person(db: Session, company_id: int, document: dict[str, Any] | None = N
     )
     db.commit()
     return person.id
+
+
+def add_partner(session: Session, company_id: int, partner_type: str = "CUSTOMER") -> int:
+    """A customer or supplier (`CUSTOMER`, `SUPPLIER`) through the partner service, as
+    `POST /businesspartners` makes it, or a person (`PERSON_DOCUMENT`) through the person
+    register's service; flushed, the caller commits."""
+    if partner_type == "PERSON":
+        person = Person.model_validate(copy.deepcopy(PERSON_DOCUMENT))
+        return persons.create_person(session, company_id=company_id, person=person).id
+    partner = wire.BusinessPartner.model_validate(
+        copy.deepcopy({"CUSTOMER": CUSTOMER, "SUPPLIER": SUPPLIER}[partner_type])
+    )
+    return service.create_partner(
+        session, company_id=company_id, document=wire.document_of(partner), writable={partner_type}
+    ).id
 
 
 def rights(**levels: str) -> dict[str, Any]:

@@ -12,11 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kirjuri.attachments.models import Attachment
 from kirjuri.config import Settings
-from kirjuri.core import clock
-from kirjuri.db.counters import next_value
 from kirjuri.partners.models import BusinessPartner
+from tests.attachments.helpers import PDF, meta, upload
 from tests.factories import Tenant, make_tenant
 from tests.partners.partner_helpers import (
     BIC,
@@ -504,37 +502,22 @@ def test_persons_are_written_through_persons_only(client: TestClient, tenant: Te
 # --- attachments ---------------------------------------------------------------------------------------
 
 
-def _attach(db: Session, company_id: int, owner: str, partner_id: int, name: str) -> int:
-    attachment_id = next_value(db, company_id=company_id, name="attachment")
-    db.add(
-        Attachment(
-            company_id=company_id,
-            id=attachment_id,
-            name=name,
-            mime_type="application/pdf",
-            reference_type=owner,
-            reference_id=partner_id,
-            document_type=owner,
-            send_with_invoice=True,
-            size=3,
-            sha256="0" * 64,
-            storage_key=f"test/{attachment_id}",
-            created_at=clock.now(),
-            version=clock.now(),
-        )
-    )
-    db.commit()
+def _attach(client: TestClient, tenant: Tenant, owner: str, partner_id: int, name: str) -> int:
+    """A PDF attached to the partner through `POST /attachments` (the attachments service)."""
+    created = upload(client, tenant, meta(owner, partner_id, name, sendWithInvoice=True), PDF)
+    attachment_id: int = created["id"]
     return attachment_id
 
 
-def test_attachments_are_listed_read_only(
-    client: TestClient, tenant: Tenant, other_tenant: Tenant, db: Session
-) -> None:
+def test_attachments_are_listed_read_only(client: TestClient, tenant: Tenant, other_tenant: Tenant) -> None:
     partner = create(client, tenant)
     other = create(client, tenant, SUPPLIER)
-    first = _attach(db, tenant.company_id, "CUSTOMER_BUSINESS_PARTNER_REGISTER", partner["id"], "sopimus.pdf")
-    _attach(db, tenant.company_id, "SUPPLIER_BUSINESS_PARTNER_REGISTER", other["id"], "toimittaja.pdf")
-    _attach(db, other_tenant.company_id, "CUSTOMER_BUSINESS_PARTNER_REGISTER", partner["id"], "theirs.pdf")
+    first = _attach(client, tenant, "CUSTOMER_BUSINESS_PARTNER_REGISTER", partner["id"], "sopimus.pdf")
+    _attach(client, tenant, "SUPPLIER_BUSINESS_PARTNER_REGISTER", other["id"], "toimittaja.pdf")
+    # The other company's customer of the same id, with a file of its own.
+    theirs = create(client, other_tenant)
+    assert theirs["id"] == partner["id"]
+    _attach(client, other_tenant, "CUSTOMER_BUSINESS_PARTNER_REGISTER", theirs["id"], "theirs.pdf")
     got = client.get(f"/api/businesspartners/{partner['id']}", headers=tenant.headers).json()
     assert got["attachments"] == [
         {

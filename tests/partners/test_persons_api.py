@@ -21,11 +21,11 @@ from kirjuri.companies import rules as rights_rules
 from kirjuri.companies import service as companies_service
 from kirjuri.companies.models import Company
 from kirjuri.config import Settings
-from kirjuri.db.counters import next_value
 from kirjuri.ledger import dimensions
-from kirjuri.partners import persons
-from kirjuri.partners.models import BusinessPartner, PartnerGroup
+from kirjuri.partners import groups, persons
+from kirjuri.partners.models import BusinessPartner
 from tests.factories import Tenant, make_tenant, unique
+from tests.partners.partner_helpers import add_partner
 
 HETU = "131052-308T"
 DROP = object()
@@ -127,28 +127,19 @@ def count_persons(session_factory: sessionmaker[Session], company_id: int) -> in
 
 
 def make_group(session_factory: sessionmaker[Session], company_id: int, name: str, kind: str = "PERSON") -> int:
-    """A partner group, written directly: the groups' service is the business-partner side's."""
+    """A partner group of type `kind`, through the groups' service."""
     with session_factory() as session:
-        group_id = next_value(session, company_id=company_id, name="partner_group")
-        session.add(PartnerGroup(company_id=company_id, id=group_id, name=name, type=kind, active=True))
-        session.commit()
-        return group_id
-
-
-def make_customer(session_factory: sessionmaker[Session], company_id: int, name: str = "Asiakas Oy") -> int:
-    """A customer row (the business-partner service is written in parallel): a person id it is not."""
-    with session_factory() as session:
-        partner_id = next_value(session, company_id=company_id, name="partner")
-        session.add(
-            BusinessPartner(
-                company_id=company_id,
-                id=partner_id,
-                type="CUSTOMER",
-                name=name,
-                active=True,
-                document={"name": name, "type": "CUSTOMER", "paymentInfo": {"paymentMethod": "BANK_TRANSFER"}},
-            )
+        group = groups.create_group(
+            session, company_id=company_id, name=name, group_type=kind, active=True, writable={kind}
         )
+        session.commit()
+        return group.id
+
+
+def make_customer(session_factory: sessionmaker[Session], company_id: int) -> int:
+    """A customer, through the partner service: a person id it is not."""
+    with session_factory() as session:
+        partner_id = add_partner(session, company_id, "CUSTOMER")
         session.commit()
         return partner_id
 

@@ -231,3 +231,33 @@ def test_persons_are_not_written_here(db: Session, tenant: Tenant) -> None:
     with pytest.raises(KirjuriError) as accounts:
         service.default_accounts(db, company_id=tenant.company_id, partner_id=person_id, readable=EVERY)
     assert (accounts.value.code, accounts.value.field) == ("NOT_FOR_PERSONS", "id")
+
+
+@pytest.mark.parametrize("for_update", [False, True])
+def test_get_finds_the_companys_partners_of_the_types_only(
+    db: Session, tenant: Tenant, other_tenant: Tenant, for_update: bool
+) -> None:
+    customer = service.create_partner(
+        db, company_id=tenant.company_id, document=copy.deepcopy(CUSTOMER), writable=EVERY
+    )
+    person = add_person(db, tenant.company_id)
+    db.commit()
+    found = repository.get(
+        db, company_id=tenant.company_id, partner_id=customer.id, types={"CUSTOMER"}, for_update=for_update
+    )
+    assert (found.id, found.type) == (customer.id, "CUSTOMER")
+    for company_id, partner_id, types in (
+        (other_tenant.company_id, customer.id, EVERY),
+        (tenant.company_id, customer.id, {"SUPPLIER", "PERSON"}),
+        (tenant.company_id, person, {"CUSTOMER", "SUPPLIER"}),
+        (tenant.company_id, 2**31, EVERY),
+        (tenant.company_id, 0, EVERY),
+    ):
+        assert (
+            repository.find(db, company_id=company_id, partner_id=partner_id, types=types, for_update=for_update)
+            is None
+        )
+        with pytest.raises(KirjuriError) as exc:
+            repository.get(db, company_id=company_id, partner_id=partner_id, types=types, for_update=for_update)
+        assert [(i.status, i.field, i.message) for i in exc.value.items] == [(404, "id", "NOT_FOUND")]
+    db.rollback()

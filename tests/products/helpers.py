@@ -1,8 +1,7 @@
 """Builders of product-register test data, shared by the tests of `tests/products/`.
 
-Partners: until `kirjuri.partners.service` exists (it is being written in parallel), `add_partner`
-inserts a bare `BusinessPartner` row (company, id from the shared `partner` counter, type, name,
-an empty document). Switch it to the partners service once that exists.
+Partners (customers, suppliers, persons) are made through the partners area's services
+(`tests.partners.partner_helpers.add_partner`), never as bare rows.
 """
 
 from __future__ import annotations
@@ -13,26 +12,17 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy.orm import Session
 
-from kirjuri.db.counters import next_value
 from kirjuri.ledger import dimensions
-from kirjuri.partners.models import BusinessPartner
 from tests.factories import Tenant
+from tests.partners import partner_helpers
 
 ALL, VIEW, NONE = "ALL_RIGHTS", "VIEWING_RIGHTS", "NO_ACCESS"
 
 
-def add_partner(session: Session, *, company_id: int, partner_type: str = "CUSTOMER", name: str = "Asiakas Oy") -> int:
-    """A customer, supplier or person of the company (the caller commits)."""
-    partner = BusinessPartner(
-        company_id=company_id,
-        id=next_value(session, company_id=company_id, name="partner"),
-        type=partner_type,
-        name=name,
-        document={},
-    )
-    session.add(partner)
-    session.flush()
-    return partner.id
+def add_partner(session: Session, *, company_id: int, partner_type: str = "CUSTOMER") -> int:
+    """A customer, supplier or person of the company, through the partners' services (the caller
+    commits)."""
+    return partner_helpers.add_partner(session, company_id, partner_type)
 
 
 def dimension_with_items(

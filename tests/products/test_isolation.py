@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kirjuri.ledger import default_splits
-from kirjuri.products import defaults, rules, service
+from kirjuri.products import defaults, service
 from kirjuri.products.models import DefaultProduct, Product, ProductGroup
 from kirjuri.products.rules import DefaultProductDraft, ProductDraft
 from tests.factories import Tenant
@@ -37,14 +37,13 @@ def _theirs(db: Session, other: Tenant) -> dict[str, int]:
     person = add_partner(db, company_id=company_id, partner_type="PERSON")
     dimension, items = dimension_with_items(db, company_id=company_id)
     dimension, items = dimension_with_items(db, company_id=company_id)
-    for partner_id in (customer, person):
+    for partner_id, partner_type in ((customer, "CUSTOMER"), (person, "PERSON")):
         defaults.replace_default_products(
             db,
             company_id=company_id,
             partner_id=partner_id,
+            partner_type=partner_type,
             drafts=[DefaultProductDraft(product_id=product.id)],
-            readable=rules.PARTNER_RIGHTS,
-            writable=rules.PARTNER_RIGHTS,
         )
     service.replace_product_split(
         db,

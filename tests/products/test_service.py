@@ -150,15 +150,14 @@ def test_delete_refuses_travel_and_products_in_use_and_drops_splits(db: Session,
     travel = service.create_product(db, company_id=company, draft=replace(DRAFT, type="TRAVEL"))
     used = service.create_product(db, company_id=company, draft=DRAFT)
     free = service.create_product(db, company_id=company, draft=DRAFT)
-    partners = [add_partner(db, company_id=company), add_partner(db, company_id=company, partner_type="PERSON")]
-    for partner_id in partners:
+    partners = {t: add_partner(db, company_id=company, partner_type=t) for t in ("CUSTOMER", "PERSON")}
+    for partner_type, partner_id in partners.items():
         defaults.replace_default_products(
             db,
             company_id=company,
             partner_id=partner_id,
+            partner_type=partner_type,
             drafts=[DefaultProductDraft(product_id=used.id)],
-            readable=rules.PARTNER_RIGHTS,
-            writable=rules.PARTNER_RIGHTS,
         )
     dimension_id, items = dimension_with_items(db, company_id=company)
     service.replace_product_split(
@@ -174,7 +173,7 @@ def test_delete_refuses_travel_and_products_in_use_and_drops_splits(db: Session,
     assert codes(exc) == [(400, "productId", "TRAVEL_PRODUCT_CANNOT_BE_DELETED")]
     with pytest.raises(KirjuriError) as exc:
         service.delete_product(db, company_id=company, product_id=used.id)
-    assert codes(exc) == [(409, None, f"PRODUCT_IN_USE: partners {partners[0]}, {partners[1]}")]
+    assert codes(exc) == [(409, None, f"PRODUCT_IN_USE: partners {partners['CUSTOMER']}, {partners['PERSON']}")]
     service.delete_product(db, company_id=company, product_id=free.id)
     db.commit()
     assert repository.find(db, company_id=company, product_id=free.id) is None
@@ -224,11 +223,10 @@ def test_default_products_are_replaced_whole_keeping_known_ids(db: Session, comp
     purchase = service.create_product(db, company_id=company, draft=replace(DRAFT, type="PURCHASE")).id
     customer = add_partner(db, company_id=company)
     db.commit()
-    everyone = rules.PARTNER_RIGHTS
 
     def put(*drafts: DefaultProductDraft) -> list[tuple[int, int]]:
         found = defaults.replace_default_products(
-            db, company_id=company, partner_id=customer, drafts=drafts, readable=everyone, writable=everyone
+            db, company_id=company, partner_id=customer, partner_type="CUSTOMER", drafts=drafts
         )
         return [(row.id, product.id) for row, product in found]
 
@@ -256,21 +254,25 @@ def test_default_products_are_replaced_whole_keeping_known_ids(db: Session, comp
     assert count(db, DefaultProduct, company) == 0
 
 
-def test_default_products_of_a_partner_of_another_type_or_company_are_404(db: Session, company: int) -> None:
-    other = new_books(db, name="Toinen Oy")
-    add_partner(db, company_id=other)
-    theirs = add_partner(db, company_id=other)  # id 2: not ours
-    supplier = add_partner(db, company_id=company, partner_type="SUPPLIER")
+def test_default_products_are_the_partners_own_and_need_a_partner_type(db: Session, company: int) -> None:
+    """The partner is resolved by the partners area; here a list belongs to one partner id, and a
+    type that is no partner type is the caller's bug (nothing written)."""
+    product = service.create_product(db, company_id=company, draft=DRAFT).id
+    customer, other = add_partner(db, company_id=company), add_partner(db, company_id=company)
     db.commit()
-    for partner_id, types in ((theirs, {"CUSTOMER", "SUPPLIER"}), (supplier, {"CUSTOMER"}), (supplier, {"PERSON"})):
-        with pytest.raises(KirjuriError) as exc:
-            defaults.default_products(db, company_id=company, partner_id=partner_id, types=types)
-        assert codes(exc) == [(404, "id", "NOT_FOUND")]
-    with pytest.raises(KirjuriError) as exc:
-        defaults.replace_default_products(
-            db, company_id=company, partner_id=supplier, drafts=[], readable={"SUPPLIER"}, writable={"CUSTOMER"}
-        )
-    assert codes(exc) == [(403, None, "INSUFFICIENT_RIGHTS")]
+    defaults.replace_default_products(
+        db,
+        company_id=company,
+        partner_id=customer,
+        partner_type="CUSTOMER",
+        drafts=[DefaultProductDraft(product_id=product)],
+    )
+    db.commit()
+    assert [p.id for _, p in defaults.default_products(db, company_id=company, partner_id=customer)] == [product]
+    assert defaults.default_products(db, company_id=company, partner_id=other) == []
+    with pytest.raises(ValueError, match="not a partner type"):
+        defaults.replace_default_products(db, company_id=company, partner_id=other, partner_type="SALES", drafts=[])
+    assert count(db, DefaultProduct, company) == 1
 
 
 def test_supplier_takes_purchase_products_and_person_any(db: Session, company: int) -> None:
@@ -278,14 +280,12 @@ def test_supplier_takes_purchase_products_and_person_any(db: Session, company: i
     supplier = add_partner(db, company_id=company, partner_type="SUPPLIER")
     person = add_partner(db, company_id=company, partner_type="PERSON")
     db.commit()
-    everyone = rules.PARTNER_RIGHTS
     found = defaults.replace_default_products(
         db,
         company_id=company,
         partner_id=person,
+        partner_type="PERSON",
         drafts=[DefaultProductDraft(product_id=i) for i in ids.values()],
-        readable=everyone,
-        writable=everyone,
     )
     assert [product.type for _, product in found] == ["SALES", "PURCHASE", "TRAVEL"]
     with pytest.raises(KirjuriError) as exc:
@@ -293,9 +293,8 @@ def test_supplier_takes_purchase_products_and_person_any(db: Session, company: i
             db,
             company_id=company,
             partner_id=supplier,
+            partner_type="SUPPLIER",
             drafts=[DefaultProductDraft(product_id=ids["PURCHASE"]), DefaultProductDraft(product_id=ids["TRAVEL"])],
-            readable=everyone,
-            writable=everyone,
         )
     assert codes(exc) == [(400, "[1].productInfo.id", "PRODUCT_TYPE_NOT_ALLOWED")]
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validat
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from kirjuri.core.codes import ACCOUNTING_CURRENCIES, CURRENCY_CODES, LANGUAGES, UNITS
+from kirjuri.core.codes import ACCOUNTING_CURRENCIES, CURRENCY_CODES, INVOICE_CHANNELS, LANGUAGES, UNITS
 from kirjuri.core.countries import COUNTRIES
 from kirjuri.core.text import first_non_cp1252
 
@@ -25,6 +25,8 @@ Country = StrEnum("Country", {c: c for c in COUNTRIES})  # type: ignore[misc]
 Unit = StrEnum("Unit", {u: u for u in UNITS})  # type: ignore[misc]
 Currency = StrEnum("Currency", {c: c for c in CURRENCY_CODES})  # type: ignore[misc]
 Language = StrEnum("Language", {language: language for language in LANGUAGES})  # type: ignore[misc]
+# How an invoice is sent: a company's default and a partner's channel.
+InvoiceChannel = StrEnum("InvoiceChannel", {c: c for c in INVOICE_CHANNELS})  # type: ignore[misc]
 # The currencies a company may keep its books in (`Company.companyCurrency`, `CompanyCurrency`).
 CompanyCurrencyCode = StrEnum("CompanyCurrencyCode", {c: c for c in ACCOUNTING_CURRENCIES})  # type: ignore[misc]
 

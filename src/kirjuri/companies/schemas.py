@@ -8,7 +8,17 @@ from typing import Annotated
 
 from pydantic import Field
 
-from kirjuri.api.schemas import CompanyCurrencyCode, Country, Decimal2, Int32, Int64, SearchResult, Unit, WireModel
+from kirjuri.api.schemas import (
+    CompanyCurrencyCode,
+    Country,
+    Decimal2,
+    Int32,
+    Int64,
+    InvoiceChannel,
+    SearchResult,
+    Unit,
+    WireModel,
+)
 
 
 class RightLevel(StrEnum):
@@ -73,15 +83,6 @@ class BrnType(StrEnum):
     SE = "SE"
     SSN = "SSN"
     YHD = "YHD"
-
-
-class InvoiceChannel(StrEnum):
-    EDIFACT = "EDIFACT"
-    ELECTRONIC_INVOICE = "ELECTRONIC_INVOICE"
-    EMAIL = "EMAIL"
-    MAIL = "MAIL"
-    NO_SENDING = "NO_SENDING"
-    PAPER_INVOICE = "PAPER_INVOICE"
 
 
 class ReminderInterval(StrEnum):

@@ -1,5 +1,5 @@
-"""Code lists of the contract that several areas share: units (§D.30.3), currency codes (§D.30.2)
-and languages (§D.30.4).
+"""Code lists of the contract that several areas share: units (§D.30.3), currency codes (§D.30.2),
+languages (§D.30.4) and invoice channels.
 
 Invariant: each tuple is exactly the contract's enum (26.04), in its order; `api.schemas` turns
 them into the wire enums, so every area names a unit, currency or language the same way.
@@ -339,3 +339,8 @@ CURRENCY_CODES: tuple[str, ...] = (
 ACCOUNTING_CURRENCIES: tuple[str, ...] = ("DKK", "EUR", "NOK", "SEK")
 
 LANGUAGES: tuple[str, ...] = ("DANISH", "ENGLISH", "ESTONIAN", "FINNISH", "NORWEGIAN", "SWEDISH")
+
+# How an invoice is sent: a company's default (`CompanyUsageSettings.defaultInvoiceChannel`) and a
+# partner's (`InvoicingInfo.invoiceChannel`) name the same six channels (the contract lists them
+# in two orders; this is `CompanyUsageSettings`' one).
+INVOICE_CHANNELS: tuple[str, ...] = ("EDIFACT", "ELECTRONIC_INVOICE", "EMAIL", "MAIL", "NO_SENDING", "PAPER_INVOICE")

@@ -27,22 +27,34 @@ def _valid_id(value: int) -> bool:
 
 
 def find(
-    session: Session, *, company_id: int, partner_id: int, types: Collection[str] | None = None
+    session: Session,
+    *,
+    company_id: int,
+    partner_id: int,
+    types: Collection[str] | None = None,
+    for_update: bool = False,
 ) -> BusinessPartner | None:
-    """The partner (customer, supplier or person) with this id, if it exists and has one of `types`."""
+    """The partner (customer, supplier or person) with this id, if it exists and has one of `types`
+    (row-locked with `for_update`, so that writes that hang on the partner run one after the other)."""
     if not _valid_id(partner_id):
         return None
-    partner = session.get(BusinessPartner, (company_id, partner_id))
+    partner = session.get(BusinessPartner, (company_id, partner_id), with_for_update=for_update)
     if partner is None or (types is not None and partner.type not in types):
         return None
     return partner
 
 
 def get(
-    session: Session, *, company_id: int, partner_id: int, types: Collection[str] | None = None, field: str = "id"
+    session: Session,
+    *,
+    company_id: int,
+    partner_id: int,
+    types: Collection[str] | None = None,
+    field: str = "id",
+    for_update: bool = False,
 ) -> BusinessPartner:
     """Like `find`, but a missing partner is 404 at `field`."""
-    partner = find(session, company_id=company_id, partner_id=partner_id, types=types)
+    partner = find(session, company_id=company_id, partner_id=partner_id, types=types, for_update=for_update)
     if partner is None:
         raise not_found(field)
     return partner

@@ -6,8 +6,8 @@ Invariants: everything is read from and written to the principal's company only 
 company's ids are 404); each partner type is read with its register right at viewing level and
 written with ALL_RIGHTS (`rules.TYPE_RIGHTS`), a partner or group of an unreadable type is 404;
 the `name` and `identifier` search filters come in headers (§C.12) so that personal data stays
-out of URLs and logs; GET handlers never write. `/businesspartners/personaldetails` (persons)
-and `/businesspartners/{id}/defaults/products` (products) live in their areas' routers.
+out of URLs and logs; GET handlers never write. `/businesspartners/personaldetails` lives in
+`persons_router`, `/businesspartners/{id}/defaults/products` in `default_products_router`.
 """
 
 from __future__ import annotations

@@ -17,10 +17,9 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from kirjuri.api.schemas import Country, Currency, Decimal2, Int32, Language, SearchResult, WireModel
+from kirjuri.api.schemas import Country, Currency, Decimal2, Int32, InvoiceChannel, Language, SearchResult, WireModel
 from kirjuri.attachments.models import Attachment as AttachmentRow
 from kirjuri.attachments.schemas import Attachment
-from kirjuri.companies.schemas import InvoiceChannel
 from kirjuri.ledger.models import LedgerAccount
 from kirjuri.partners import rules
 from kirjuri.partners.models import BusinessPartner as PartnerRow

@@ -2,10 +2,11 @@
 default, with special discount, price or VAT and the periods they are valid in. The only writer
 of `default_products`.
 
+The partner is the caller's business: the partners area (above this one) finds it in the
+company, checks the principal's rights on its type, locks its row for a replacement, and passes
+its id and type here. This module never reads the partners' table.
+
 Invariants:
-- the partner exists in the caller's company and is of a type the caller may read (404
-  otherwise, for another company's id too); changing the list needs the write right of that type
-  (403);
 - a list is replaced whole, after validating it whole: every product exists in the company, each
   once, of a type the partner may have (customer → SALES, supplier → PURCHASE, person → any);
   numbers are in range and validity periods start no later than they end;
@@ -15,50 +16,38 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kirjuri.core.errors import ErrorItem, KirjuriError, forbidden, not_found
+from kirjuri.core.errors import ErrorItem, KirjuriError
 from kirjuri.core.money import plain
 from kirjuri.db.counters import next_value
 from kirjuri.products import repository, rules
 from kirjuri.products.models import DefaultProduct, Product
 
 
-def partner(
-    session: Session,
-    *,
-    company_id: int,
-    partner_id: int,
-    types: Collection[str],
-    field: str = "id",
-    for_update: bool = False,
-) -> str:
-    """The partner's type, when the company has that partner and it is one of `types`; else 404."""
-    found = repository.partner_type(session, company_id=company_id, partner_id=partner_id, for_update=for_update)
-    if found is None or found not in types:
-        raise not_found(field)
-    return found
-
-
-def default_products(
-    session: Session, *, company_id: int, partner_id: int, types: Collection[str]
-) -> list[tuple[DefaultProduct, Product]]:
-    """The default products of a partner of `types`, by id, each with its product."""
-    partner(session, company_id=company_id, partner_id=partner_id, types=types)
+def default_products(session: Session, *, company_id: int, partner_id: int) -> list[tuple[DefaultProduct, Product]]:
+    """The default products of the company's partner `partner_id`, by id, each with its product."""
     return repository.default_products_of(session, company_id=company_id, partner_id=partner_id)
 
 
+def _allowed_types(partner_type: str) -> frozenset[str]:
+    allowed = rules.DEFAULT_PRODUCT_TYPES.get(partner_type)
+    if allowed is None:
+        # A caller's bug, not a client's: the partners area only passes a stored partner's type.
+        raise ValueError(f"not a partner type: {partner_type!r}")
+    return allowed
+
+
 def _check_products(
-    session: Session, *, company_id: int, partner_type: str, drafts: Sequence[rules.DefaultProductDraft]
+    session: Session, *, company_id: int, allowed: frozenset[str], drafts: Sequence[rules.DefaultProductDraft]
 ) -> list[ErrorItem]:
     wanted = [d.product_id for d in drafts if d.product_id is not None]
     found = {p.id: p for p in repository.products_by_ids(session, company_id=company_id, ids=wanted)}
-    allowed = rules.DEFAULT_PRODUCT_TYPES[partner_type]
     errors: list[ErrorItem] = []
     for i, draft in enumerate(drafts):
         if draft.product_id is None:
@@ -76,17 +65,15 @@ def replace_default_products(
     *,
     company_id: int,
     partner_id: int,
+    partner_type: str,
     drafts: Sequence[rules.DefaultProductDraft],
-    readable: Collection[str],
-    writable: Collection[str],
 ) -> list[tuple[DefaultProduct, Product]]:
-    """Replace the partner's whole list (an empty list removes every default product)."""
-    partner_type = partner(session, company_id=company_id, partner_id=partner_id, types=readable, for_update=True)
-    if partner_type not in writable:
-        raise forbidden("INSUFFICIENT_RIGHTS")
+    """Replace the whole list of the company's partner `partner_id`, of type `partner_type`
+    (CUSTOMER, SUPPLIER or PERSON); an empty list removes every default product."""
+    allowed = _allowed_types(partner_type)
     errors = rules.check_default_products(drafts)
     if not errors:
-        errors = _check_products(session, company_id=company_id, partner_type=partner_type, drafts=drafts)
+        errors = _check_products(session, company_id=company_id, allowed=allowed, drafts=drafts)
     if errors:
         raise KirjuriError.many(errors)
     existing = {

@@ -4,8 +4,8 @@ Invariants: every query is limited to one company; a product or group of another
 a type the caller did not ask for, does not exist (None / 404) and never serves as a paging anchor.
 Orders are total (they end on the id), so keyset paging neither skips nor repeats a product.
 
-Partners are read here through a bare table clause on `business_partners` (type only): the
-products area sits below the partners area and imports none of it.
+Partners' default products are read by partner id only: the partners area (above this one)
+resolves the partner, its type and the caller's rights before it asks.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, String, and_, column, false, func, or_, select, table
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kirjuri.core.errors import KirjuriError, not_found
@@ -249,18 +249,6 @@ def product_ids_in_group(session: Session, *, company_id: int, group_id: int) ->
 
 
 # --- partners' default products ---------------------------------------------------------------------
-
-_partners = table("business_partners", column("company_id", Integer), column("id", Integer), column("type", String))
-
-
-def partner_type(session: Session, *, company_id: int, partner_id: int, for_update: bool = False) -> str | None:
-    """CUSTOMER, SUPPLIER or PERSON; None when the company has no such partner. `for_update` locks
-    the partner's row, so that two replacements of its default products run one after the other."""
-    if not 0 < partner_id <= INT32_MAX:
-        return None
-    stmt = select(_partners.c.type).where(_partners.c.company_id == company_id, _partners.c.id == partner_id)
-    found = session.execute(stmt.with_for_update() if for_update else stmt).scalar_one_or_none()
-    return None if found is None else str(found)
 
 
 def default_products_of(session: Session, *, company_id: int, partner_id: int) -> list[tuple[DefaultProduct, Product]]:

@@ -82,16 +82,11 @@ def listed_types(requested: str | None, readable: frozenset[str]) -> tuple[str, 
 
 # --- partners' default products -------------------------------------------------------------------
 
+# The partner types (the partners area owns them and the rights to each register).
 CUSTOMER = "CUSTOMER"
 SUPPLIER = "SUPPLIER"
 PERSON = "PERSON"
 
-# The register right of each partner type (read at viewing level, replace with ALL_RIGHTS).
-PARTNER_RIGHTS: dict[str, str] = {
-    CUSTOMER: "sales.customerRegister",
-    SUPPLIER: "purchases.supplierRegister",
-    PERSON: "salaries.personRegister",
-}
 # A customer is sold sales products and a supplier sells purchase products; a person (an
 # employee, a private customer) may have any.
 DEFAULT_PRODUCT_TYPES: dict[str, frozenset[str]] = {

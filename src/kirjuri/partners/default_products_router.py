@@ -3,11 +3,15 @@
 Kirjuri's extras that replace a whole list (`PUT /api/kirjuri/businesspartners/{id}/defaults/products`,
 `PUT /api/kirjuri/persons/{id}/defaults/products`).
 
+The partner is resolved here, in its own area — found in the principal's company, of a type the
+principal may read, its row locked for a replacement — and the products area gets its id and
+type (`kirjuri.products.defaults` keeps the list and its rules).
+
 Invariants: the partner comes from the principal's company only; customers need
 `sales.customerRegister`, suppliers `purchases.supplierRegister`, persons `salaries.personRegister`
-(viewing to read, ALL_RIGHTS to replace); a partner of a type the principal cannot read — or
-not a customer/supplier on the business-partner paths, not a person on the person paths — is 404.
-GET handlers never write.
+(`rules.TYPE_RIGHTS`: viewing to read, ALL_RIGHTS to replace); a partner of a type the principal
+cannot read — or not a customer/supplier on the business-partner paths, not a person on the
+person paths — is 404. GET handlers never write.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from kirjuri.api.session import DbSession
 from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router, requires_any
 from kirjuri.core.errors import forbidden
 from kirjuri.core.ids import INT32_MAX
-from kirjuri.products import defaults, rules
+from kirjuri.partners import repository, rules
+from kirjuri.products import defaults
 from kirjuri.products import schemas as wire
 from kirjuri.products.models import DefaultProduct, Product
 
@@ -33,7 +38,7 @@ PERSONS_TAG = "Persons"
 EXTRAS_PARTNERS_TAG = "Kirjuri: business partners"
 EXTRAS_PERSONS_TAG = "Kirjuri: persons"
 
-BUSINESS_PARTNERS = (rules.CUSTOMER, rules.SUPPLIER)
+BUSINESS_PARTNERS = rules.PARTNER_TYPES
 PERSONS = (rules.PERSON,)
 
 PartnerId = Annotated[int, Path(alias="id")]
@@ -42,7 +47,7 @@ DefaultProducts = list[wire.DefaultProduct]
 
 def _writer(*partner_types: str) -> Callable[..., Principal]:
     """Dependency: the principal, when it may write the register of one of `partner_types`."""
-    wanted = tuple(rules.PARTNER_RIGHTS[t] for t in partner_types)
+    wanted = tuple(rules.TYPE_RIGHTS[t] for t in partner_types)
 
     def dependency(principal: CurrentPrincipal) -> Principal:
         if not any(principal.can(right, write=True) for right in wanted):
@@ -52,17 +57,18 @@ def _writer(*partner_types: str) -> Callable[..., Principal]:
     return dependency
 
 
-PartnerReader = Annotated[Principal, Depends(requires_any(*(rules.PARTNER_RIGHTS[t] for t in BUSINESS_PARTNERS)))]
-PersonReader = Annotated[Principal, Depends(requires_any(rules.PARTNER_RIGHTS[rules.PERSON]))]
+PartnerReader = Annotated[Principal, Depends(requires_any(*(rules.TYPE_RIGHTS[t] for t in BUSINESS_PARTNERS)))]
+PersonReader = Annotated[Principal, Depends(requires_any(rules.TYPE_RIGHTS[rules.PERSON]))]
 PartnerWriter = Annotated[Principal, Depends(_writer(*BUSINESS_PARTNERS))]
 PersonWriter = Annotated[Principal, Depends(_writer(*PERSONS))]
 
 
 def _types(principal: Principal, among: tuple[str, ...], *, write: bool) -> frozenset[str]:
-    return frozenset(t for t in among if principal.can(rules.PARTNER_RIGHTS[t], write=write))
+    return frozenset(t for t in among if principal.can(rules.TYPE_RIGHTS[t], write=write))
 
 
 def _id(value: int) -> int:
+    """A path id outside int32 cannot exist: look up 0 instead, which answers 404."""
     return value if 0 < value <= INT32_MAX else 0
 
 
@@ -71,14 +77,13 @@ def _wire(found: list[tuple[DefaultProduct, Product]]) -> DefaultProducts:
 
 
 def _read(session: DbSession, principal: Principal, partner_id: int, among: tuple[str, ...]) -> DefaultProducts:
-    return _wire(
-        defaults.default_products(
-            session,
-            company_id=principal.company_id,
-            partner_id=_id(partner_id),
-            types=_types(principal, among, write=False),
-        )
+    partner = repository.get(
+        session,
+        company_id=principal.company_id,
+        partner_id=_id(partner_id),
+        types=_types(principal, among, write=False),
     )
+    return _wire(defaults.default_products(session, company_id=principal.company_id, partner_id=partner.id))
 
 
 def _replace(
@@ -88,14 +93,22 @@ def _replace(
     among: tuple[str, ...],
     body: list[wire.KirjuriDefaultProduct],
 ) -> DefaultProducts:
+    # The lock makes two replacements of one partner's list run one after the other.
+    partner = repository.get(
+        session,
+        company_id=principal.company_id,
+        partner_id=_id(partner_id),
+        types=_types(principal, among, write=False),
+        for_update=True,
+    )
+    rules.require_writable(partner.type, _types(principal, among, write=True))
     return _wire(
         defaults.replace_default_products(
             session,
             company_id=principal.company_id,
-            partner_id=_id(partner_id),
+            partner_id=partner.id,
+            partner_type=partner.type,
             drafts=[item.draft() for item in body],
-            readable=_types(principal, among, write=False),
-            writable=_types(principal, among, write=True),
         )
     )
 

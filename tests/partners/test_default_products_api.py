@@ -1,5 +1,7 @@
-"""Partners' default products over HTTP: the contract's GETs (`/businesspartners/{id}/…`,
-`/persons/{id}/…`) and Kirjuri's whole-list PUTs, their validation, rights and partner types."""
+"""Partners' default products over HTTP (`kirjuri.partners.default_products_router`): the
+contract's GETs (`/businesspartners/{id}/…`, `/persons/{id}/…`) and Kirjuri's whole-list PUTs,
+their validation, rights and partner types. Products are made over HTTP, partners through the
+partners' services (`tests.products.helpers`)."""
 
 from __future__ import annotations
 
