@@ -5,30 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from procountor.client import Client
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.attachments.helpers import PDF, make_receipt
 from tests.factories import Tenant
-
-
-@pytest.fixture()
-def client(live_server: str, tenant: Tenant, monkeypatch: pytest.MonkeyPatch) -> Client:
-    monkeypatch.setitem(Client._endpoints["hosts"], "test", live_server)
-    return Client(
-        api_key=tenant.api_key,
-        client_id=tenant.client_id,
-        client_secret=tenant.client_secret,
-        redirect_uri=tenant.redirect_uri,
-        test_mode=True,
-        api_version="26.04",
-    )
+from tests.live import procountor_client
 
 
 def test_upload_download_delete(
-    client: Client, tenant: Tenant, session_factory: sessionmaker[Session], tmp_path: Path
+    procountor_host: str, tenant: Tenant, session_factory: sessionmaker[Session], tmp_path: Path
 ) -> None:
+    client = procountor_client(tenant)
     with session_factory() as session:
         invoice_id = make_receipt(session, tenant.company_id).invoice_id
         session.commit()
