@@ -7,6 +7,16 @@ from kirjuri.companies.models import Company, CompanySetting, CompanyUser, User,
 from kirjuri.currencies.models import ExchangeRate
 from kirjuri.db.base import Base
 from kirjuri.db.counters import CompanyCounter
+from kirjuri.invoicing.models import (
+    CommentTag,
+    Invoice,
+    InvoiceChecker,
+    InvoiceComment,
+    InvoiceEvent,
+    InvoiceRow,
+    PaymentEvent,
+    SentDocument,
+)
 from kirjuri.ledger.models import (
     DefaultSplit,
     Dimension,
@@ -30,6 +40,7 @@ __all__ = [
     "Attachment",
     "AuthorizationCode",
     "BusinessPartner",
+    "CommentTag",
     "Company",
     "CompanyCounter",
     "CompanySetting",
@@ -41,6 +52,11 @@ __all__ = [
     "ExchangeRate",
     "FiscalYear",
     "IdempotencyRecord",
+    "Invoice",
+    "InvoiceChecker",
+    "InvoiceComment",
+    "InvoiceEvent",
+    "InvoiceRow",
     "LedgerAccount",
     "LedgerBalance",
     "LedgerReceipt",
@@ -49,8 +65,10 @@ __all__ = [
     "OAuthClient",
     "PartnerGroup",
     "PartnerGroupMember",
+    "PaymentEvent",
     "Product",
     "ProductGroup",
+    "SentDocument",
     "Token",
     "TrackingPeriod",
     "TransactionDimension",
