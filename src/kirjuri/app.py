@@ -32,6 +32,8 @@ from kirjuri.companies.router import router as companies_router
 from kirjuri.config import Settings, get_settings
 from kirjuri.currencies.router import router as currencies_router
 from kirjuri.db.engine import make_engine, make_session_factory
+from kirjuri.invoicing.lifecycle_router import router as invoice_lifecycle_router
+from kirjuri.invoicing.router import router as invoices_router
 from kirjuri.ledger.reports_router import router as ledger_reports_router
 from kirjuri.ledger.router import router as ledger_receipts_router
 from kirjuri.ledger.setup_router import router as ledger_setup_router
@@ -60,6 +62,9 @@ API_ROUTERS = [
     default_products_router,
     currencies_router,
     attachments_router,
+    # Lifecycle first: `/invoices/personalapprovals` and friends must win over `/invoices/{invoiceId}`.
+    invoice_lifecycle_router,
+    invoices_router,
 ]
 # … and the browser pages at the host root.
 PAGE_ROUTERS = [auth_root_router, auth_pages_router, portal_router]

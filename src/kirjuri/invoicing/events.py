@@ -1,0 +1,56 @@
+"""The audit trail of an invoice (`GET /invoices/{id}/transactions`): every action appends one
+event, in the same transaction as the change it records.
+
+Invariant: events are only ever added, never changed or removed (until the invoice itself goes);
+the actor is named as shown at the time, so a renamed or removed user leaves the trail intact.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kirjuri.core import clock
+from kirjuri.db.counters import next_value
+from kirjuri.invoicing.models import Invoice, InvoiceEvent
+
+SYSTEM = "Kirjuri"
+
+
+def record(
+    session: Session,
+    *,
+    invoice: Invoice,
+    action: str,
+    actor: str = SYSTEM,
+    user_id: int | None = None,
+    details: str | None = None,
+    sent_document_id: int | None = None,
+) -> InvoiceEvent:
+    """Append `action` (the contract's InvoiceTransaction.action, e.g. APPROVAL, SEND) to the trail."""
+    event = InvoiceEvent(
+        company_id=invoice.company_id,
+        id=next_value(session, company_id=invoice.company_id, name="invoice_event"),
+        invoice_id=invoice.id,
+        action=action,
+        user_id=user_id,
+        actor=actor,
+        details=details,
+        sent_document_id=sent_document_id,
+        at=clock.now(),
+    )
+    session.add(event)
+    return event
+
+
+def trail(session: Session, *, company_id: int, invoice_ids: list[int]) -> dict[int, list[InvoiceEvent]]:
+    """The events of the invoices, oldest first."""
+    found: dict[int, list[InvoiceEvent]] = {invoice_id: [] for invoice_id in invoice_ids}
+    rows = session.scalars(
+        select(InvoiceEvent)
+        .where(InvoiceEvent.company_id == company_id, InvoiceEvent.invoice_id.in_(invoice_ids))
+        .order_by(InvoiceEvent.invoice_id, InvoiceEvent.id)
+    )
+    for event in rows:
+        found[event.invoice_id].append(event)
+    return found
