@@ -36,6 +36,12 @@ from typing import Annotated, Any
 
 from pydantic import Field, WithJsonSchema
 
+from kirjuri.api.parties import (
+    BankAccount,
+    CounterParty,
+    EInvoiceAddress,
+    InvoiceCounterpartyAddress,
+)
 from kirjuri.api.schemas import (
     Country,
     Currency,
@@ -49,8 +55,6 @@ from kirjuri.api.schemas import (
 from kirjuri.attachments.schemas import Attachment
 from kirjuri.companies.schemas import DeliveryTerms, TransactionIdentifier
 from kirjuri.invoicing.row_schemas import InvoiceRow, TravelInformationItem
-from kirjuri.ledger.schemas import InvoiceCounterpartyAddress
-from kirjuri.partners.person_schemas import BankAccount
 from kirjuri.partners.schemas import CashDiscount, CashDiscountOption, CashDiscountsTermType
 
 __all__ = [
@@ -180,9 +184,6 @@ Text70 = Annotated[str, Field(max_length=70)]
 Text80 = Annotated[str, Field(max_length=80)]
 Text255 = Annotated[str, Field(max_length=255)]
 Text10000 = Annotated[str, Field(max_length=10000)]
-# A bcc address: the contract allows up to four, each at most 256 characters (§D.13 CounterParty).
-BccAddress = Annotated[str, Field(max_length=256)]
-MAX_BCC_ADDRESSES = 4
 
 # 0..100 %, as the invoice-level discount. `WithJsonSchema` replaces `Decimal2`'s, so it repeats
 # the bounds for the OpenAPI document.
@@ -226,29 +227,6 @@ class InvoiceBillingAddress(_InvoiceAddress):
 
 class InvoiceDeliveryAddress(_InvoiceAddress):
     """Where goods go. Missing → the counterparty address; `{}` → none."""
-
-
-class EInvoiceAddress(WireModel):
-    # The operator is needed for ELECTRONIC_INVOICE in Finland; both are checked by the rules.
-    operator: str | None = None
-    address: str | None = None
-    edi_id: str | None = None
-
-
-class CounterParty(WireModel):
-    """The other party: buyer (sales), seller (purchase) or claimant (travel, expense). The full
-    contract shape; the ledger's `Journal` shows a reduced copy of the same name."""
-
-    contact_person_name: Text70 | None = None
-    identifier: str | None = None
-    tax_code: str | None = None
-    customer_number: str | None = None
-    email: str | None = None
-    bcc_addresses: Annotated[list[BccAddress], Field(max_length=MAX_BCC_ADDRESSES)] | None = None
-    counter_party_address: InvoiceCounterpartyAddress
-    # Only for payment methods that need both parties' accounts (sales invoices).
-    bank_account: BankAccount | None = None
-    einvoice_address: EInvoiceAddress | None = None
 
 
 # --- payment, extra and delivery terms ---------------------------------------------------------

@@ -22,6 +22,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, WithJsonSchema
 
+from kirjuri.api.parties import CounterParty
 from kirjuri.api.schemas import Country, Decimal2, Int32, SearchResult, WireModel
 from kirjuri.attachments.schemas import Attachment
 from kirjuri.core.errors import KirjuriError
@@ -216,29 +217,6 @@ class LedgerReceiptBasicInfo(WireModel):
 
 class LedgerReceiptSearchResult(SearchResult[LedgerReceiptBasicInfo]):
     pass
-
-
-class InvoiceCounterpartyAddress(WireModel):
-    name: Annotated[str, Field(max_length=80)]
-    specifier: Annotated[str | None, Field(max_length=80)] = None
-    street: Annotated[str | None, Field(max_length=80)] = None
-    zip: Annotated[str | None, Field(max_length=20)] = None
-    city: Annotated[str | None, Field(max_length=40)] = None
-    country: Country | None = None
-    subdivision: Annotated[str | None, Field(max_length=35)] = None
-
-
-class CounterParty(WireModel):
-    """The contract's CounterParty without the invoice-only `bankAccount` and `einvoiceAddress`
-    (a journal has no counterparty of its own; the invoicing area owns the full shape)."""
-
-    contact_person_name: Annotated[str | None, Field(max_length=70)] = None
-    identifier: str | None = None
-    tax_code: str | None = None
-    customer_number: str | None = None
-    email: str | None = None
-    bcc_addresses: list[str] | None = None
-    counter_party_address: InvoiceCounterpartyAddress
 
 
 class Journal(WireModel):

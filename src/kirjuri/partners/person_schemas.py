@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from kirjuri.api.parties import BankAccount
 from kirjuri.api.schemas import Country, Currency, Decimal2, Int32, Language, SearchResult, WireModel
 from kirjuri.core.countries import COUNTRIES
 from kirjuri.core.money import plain
@@ -245,11 +246,6 @@ class PersonAddress(WireModel):
     city: Text40 = None
     country: Country | None = None
     subdivision: Text35 = None
-
-
-class BankAccount(WireModel):
-    account_number: str | None = None
-    bic: str | None = None
 
 
 class BusinessPartnerPaymentDetails(WireModel):
