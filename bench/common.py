@@ -18,6 +18,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -79,16 +80,27 @@ def run_wrk(
     connections: int,
     headers: Mapping[str, str] | None = None,
     allow_errors: bool = False,
+    post_json: str | None = None,
 ) -> WrkResult:
+    """Load `url` with wrk (GET, or POST of the JSON body `post_json`) and read its JSON report."""
     if not url.startswith("http://127.0.0.1:"):
         raise BenchError(f"refusing to load anything but 127.0.0.1: {url}")
+    script = WRK_REPORT
+    if post_json is not None:
+        # The same report, preceded by the request to send: wrk's Lua takes one script.
+        script = Path(tempfile.mkdtemp(prefix="kirjuri-wrk-")) / "post.lua"
+        body = json.dumps(post_json)  # a Lua string literal is a JSON string literal here (ASCII)
+        script.write_text(
+            f'wrk.method = "POST"\nwrk.body = {body}\nwrk.headers["Content-Type"] = "application/json"\n'
+            + WRK_REPORT.read_text()
+        )
     command = [
         ensure_wrk(),
         f"--threads={threads}",
         f"--connections={connections}",
         f"--duration={max(1, round(seconds))}s",
         "--timeout=2s",
-        f"--script={WRK_REPORT}",
+        f"--script={script}",
     ]
     for key, value in (headers or {}).items():
         command += ["--header", f"{key}: {value}"]
