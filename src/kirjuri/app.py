@@ -34,6 +34,7 @@ from kirjuri.currencies.router import router as currencies_router
 from kirjuri.db.engine import make_engine, make_session_factory
 from kirjuri.invoicing.lifecycle_router import router as invoice_lifecycle_router
 from kirjuri.invoicing.router import router as invoices_router
+from kirjuri.invoicing.send_router import router as invoice_send_router
 from kirjuri.ledger.reports_router import router as ledger_reports_router
 from kirjuri.ledger.router import router as ledger_receipts_router
 from kirjuri.ledger.setup_router import router as ledger_setup_router
@@ -64,6 +65,7 @@ API_ROUTERS = [
     attachments_router,
     # Lifecycle first: `/invoices/personalapprovals` and friends must win over `/invoices/{invoiceId}`.
     invoice_lifecycle_router,
+    invoice_send_router,
     invoices_router,
 ]
 # … and the browser pages at the host root.

@@ -24,11 +24,13 @@ app = typer.Typer(help="Kirjuri: open financial-management server, Procountor AP
 sandbox_app = typer.Typer(help="Private testing environments (sandboxes).", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys of users.", no_args_is_help=True)
 mfa_app = typer.Typer(help="Two-step verification: list, confirm or reject a user's pending transactions.")
+invoices_app = typer.Typer(help="Invoices: deliver the queued invoice e-mails.")
 rates_app = typer.Typer(help="Exchange rates: import ECB reference rates or a bank's own rates.", no_args_is_help=True)
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(mfa_app, name="mfa")
 app.add_typer(rates_app, name="rates")
+app.add_typer(invoices_app, name="invoices")
 console = Console(stderr=True, soft_wrap=True)
 
 
@@ -203,7 +205,8 @@ def _mfa_user_id(session: Session, username: str) -> int:
 
 def _mfa_decide(transaction_id: str, username: str, *, approve: bool) -> None:
     # companies.service registers the USER_UPDATE handler; areas with more kinds add theirs on import.
-    import kirjuri.companies.service  # noqa: F401
+    import kirjuri.companies.service
+    import kirjuri.invoicing.payments  # noqa: F401
     from kirjuri.core.errors import KirjuriError
     from kirjuri.mfa import service as mfa_service
 
@@ -217,6 +220,44 @@ def _mfa_decide(transaction_id: str, username: str, *, approve: bool) -> None:
         console.print(f"[red]{exc.code}[/red] ({exc.status})")
         raise typer.Exit(1) from exc
     sys.stdout.write(f"{transaction_id} {status}\n")
+
+
+@invoices_app.command("deliver")
+def invoices_deliver(
+    loop: Annotated[bool, typer.Option("--loop", help="Keep delivering every few seconds.")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between rounds with --loop.")] = 5.0,
+) -> None:
+    """Deliver queued invoice e-mails through the configured SMTP server (KIRJURI_SMTP_*)."""
+    import time
+
+    from kirjuri.db.engine import make_engine, make_session_factory
+    from kirjuri.invoicing.outbox import SmtpSettings, outbox_for
+    from kirjuri.invoicing.sending import default_sender
+    from kirjuri.invoicing.worker import deliver_pending
+
+    settings = get_settings()
+    if not settings.smtp_host:
+        console.print("no SMTP server configured (KIRJURI_SMTP_HOST): e-mails stay in var/outbox/mail")
+        return
+    smtp = SmtpSettings(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        starttls=settings.smtp_starttls,
+        sender=default_sender(settings),
+    )
+    engine = make_engine(settings.database_url)
+    try:
+        factory = make_session_factory(engine)
+        while True:
+            delivered = deliver_pending(factory, outbox=outbox_for(settings.var_dir), smtp=smtp)
+            sys.stdout.write(f"delivered {delivered}\n")
+            if not loop:
+                break
+            time.sleep(interval)
+    finally:
+        engine.dispose()
 
 
 @mfa_app.command("list")

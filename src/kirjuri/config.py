@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     login_attempts_per_minute: int = 5
     log_level: str = "INFO"
     var_dir: Path = Path("./var")
+    # Invoice e-mail: the From address, and the SMTP server the worker delivers through. Without
+    # `smtp_host` the messages stay as .eml files in var/outbox/mail (the sandbox needs no mail server).
+    mail_sender: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
 
     @property
     def is_production(self) -> bool:
