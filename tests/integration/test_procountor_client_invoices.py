@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.factories import Tenant
 from tests.invoicing.helpers import sales_invoice_body
-from tests.invoicing.test_invoice_accounting import assert_books_balance
+from tests.ledger.helpers import assert_books_balance
 from tests.live import live_server, procountor_client, procountor_host
 
 __all__ = ["live_server", "procountor_host"]  # the module's server fixtures

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kirjuri.invoicing import schemas, service, sums
 from kirjuri.invoicing.document import Totals
 from kirjuri.ledger import fiscal
-from kirjuri.ledger.models import LedgerBalance, LedgerReceipt, LedgerTransaction
+from kirjuri.ledger.models import LedgerReceipt, LedgerTransaction
 from kirjuri.partners import service as partners_service
 from tests.factories import Tenant
 from tests.invoicing.helpers import (
@@ -41,8 +41,7 @@ from tests.ledger.helpers import (
     SALES,
     VAT_PAYABLE,
     VAT_RECEIVABLE,
-    balance_totals,
-    posting_totals,
+    assert_books_balance,
 )
 from tests.partners.partner_helpers import add_partner
 
@@ -62,23 +61,6 @@ def postings(session: Session, company_id: int, receipt_id: int) -> list[Posting
         .order_by(LedgerTransaction.line_no)
     )
     return [(r.kind, r.account, r.amount_minor, r.vat_percent, r.vat_status) for r in rows]
-
-
-def assert_books_balance(session: Session, company_id: int) -> None:
-    """Every receipt sums to zero, the balances equal the postings, and the trial balance is zero."""
-    per_receipt = session.execute(
-        select(LedgerTransaction.receipt_id, func.sum(LedgerTransaction.amount_minor))
-        .where(LedgerTransaction.company_id == company_id)
-        .group_by(LedgerTransaction.receipt_id)
-    ).all()
-    assert per_receipt and all(total == 0 for _id, total in per_receipt), per_receipt
-    assert balance_totals(session, company_id=company_id) == posting_totals(session, company_id=company_id)
-    debit, credit = session.execute(
-        select(func.sum(LedgerBalance.debit_minor), func.sum(LedgerBalance.credit_minor)).where(
-            LedgerBalance.company_id == company_id, LedgerBalance.dimension_id == 0
-        )
-    ).one()
-    assert debit == credit
 
 
 def receipt_of(session: Session, company_id: int, invoice: dict[str, Any]) -> LedgerReceipt:

@@ -235,3 +235,20 @@ def posting_totals(session: Session, *, company_id: int) -> Totals:
 
 def assert_balances_match(session: Session, *, company_id: int) -> None:
     assert balance_totals(session, company_id=company_id) == posting_totals(session, company_id=company_id)
+
+
+def assert_books_balance(session: Session, company_id: int) -> None:
+    """Every receipt sums to zero, the balances equal the postings, and the trial balance is zero."""
+    per_receipt = session.execute(
+        select(LedgerTransaction.receipt_id, func.sum(LedgerTransaction.amount_minor))
+        .where(LedgerTransaction.company_id == company_id)
+        .group_by(LedgerTransaction.receipt_id)
+    ).all()
+    assert per_receipt and all(total == 0 for _id, total in per_receipt), per_receipt
+    assert balance_totals(session, company_id=company_id) == posting_totals(session, company_id=company_id)
+    debit, credit = session.execute(
+        select(func.sum(LedgerBalance.debit_minor), func.sum(LedgerBalance.credit_minor)).where(
+            LedgerBalance.company_id == company_id, LedgerBalance.dimension_id == 0
+        )
+    ).one()
+    assert debit == credit

@@ -1,6 +1,6 @@
-"""The sandbox's demo registers, read back through the API as an integrator sees them: customers,
-suppliers and persons with valid identifiers, the user's own person entry, products in groups,
-travel products, and attachments that download byte for byte."""
+"""The sandbox's demo registers and invoices, read back through the API as an integrator sees them:
+customers, suppliers and persons with valid identifiers, the user's own person entry, products in
+groups, travel products, attachments that download byte for byte, and invoices in every status."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from stdnum.fi import ytunnus
 
 from kirjuri.attachments.storage import local_store
 from kirjuri.sandbox.service import create_sandbox
+from tests.ledger.helpers import assert_books_balance
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +86,24 @@ def test_attachments_download_byte_for_byte(client: TestClient, headers: dict[st
         assert len(content.content) == document["size"]
         if document["name"].endswith(".pdf"):
             assert content.content.startswith(b"%PDF-1.4") and content.content.rstrip().endswith(b"%%EOF")
+
+
+def test_demo_invoices_in_every_status(
+    client: TestClient, headers: dict[str, str], session_factory: sessionmaker[Session]
+) -> None:
+    statuses = {
+        kind: sorted(
+            i["status"]
+            for i in client.get("/api/invoices", params={"types": kind, "size": 200}, headers=headers).json()["results"]
+        )
+        for kind in ("SALES_INVOICE", "PURCHASE_INVOICE", "TRAVEL_INVOICE", "BILL_OF_CHARGES")
+    }
+    assert statuses == {
+        "SALES_INVOICE": ["INVALIDATED", "MARKED_PAID", "NOT_SENT", "PARTLY_PAID", "SENT", "UNFINISHED"],
+        "PURCHASE_INVOICE": ["APPROVED", "RECEIVED", "VERIFIED"],
+        "TRAVEL_INVOICE": ["RECEIVED"],
+        "BILL_OF_CHARGES": ["UNFINISHED"],
+    }
+    company_id = client.get("/api/sessioninfo", headers=headers).json()["companyId"]
+    with session_factory() as session:
+        assert_books_balance(session, company_id)  # every receipt sums to zero, so does the trial balance

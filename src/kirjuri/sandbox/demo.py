@@ -16,6 +16,7 @@ from kirjuri.attachments.storage import FileStore
 from kirjuri.companies import rules as rights
 from kirjuri.companies import service as companies_service
 from kirjuri.companies.models import Company, CompanySetting, VerifierList, VerifierListMember
+from kirjuri.invoicing.demo import seed_invoices
 from kirjuri.ledger.demo import seed_ledger
 from kirjuri.partners.demo import seed_partners
 from kirjuri.products.demo import seed_products
@@ -60,7 +61,7 @@ def seed_company_profile(session: Session, company_id: int, user_id: int) -> Non
     session.flush()
 
 
-SEEDERS: list[Seeder] = [seed_company_profile, seed_ledger, seed_partners, seed_products]
+SEEDERS: list[Seeder] = [seed_company_profile, seed_ledger, seed_partners, seed_products, seed_invoices]
 
 
 def seed_company(session: Session, *, company_id: int, user_id: int, file_store: FileStore | None = None) -> None:
