@@ -42,6 +42,7 @@ test: lint unit-sqlite unit-postgresql contract
 bench: install
 	$(BIN)/python bench/sessioninfo.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/invoices.py
 
 # Re-pin every dependency after changing pyproject.toml.
 lock:
