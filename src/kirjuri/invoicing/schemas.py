@@ -54,6 +54,7 @@ from kirjuri.api.schemas import (
 )
 from kirjuri.attachments.schemas import Attachment
 from kirjuri.companies.schemas import DeliveryTerms, TransactionIdentifier
+from kirjuri.invoicing import transitions
 from kirjuri.invoicing.row_schemas import InvoiceRow, TravelInformationItem
 from kirjuri.partners.schemas import CashDiscount, CashDiscountOption, CashDiscountsTermType
 
@@ -93,40 +94,10 @@ __all__ = [
 # --- enums, in the contract's order ------------------------------------------------------------
 
 
-class InvoiceType(StrEnum):
-    SALES_INVOICE = "SALES_INVOICE"
-    SALES_ORDER = "SALES_ORDER"
-    PURCHASE_INVOICE = "PURCHASE_INVOICE"
-    PURCHASE_ORDER = "PURCHASE_ORDER"
-    TRAVEL_INVOICE = "TRAVEL_INVOICE"
-    BILL_OF_CHARGES = "BILL_OF_CHARGES"
-    # Read-only: a self-assessed tax return is listed and read, never written (§D.13.1).
-    PERIODIC_TAX_RETURN = "PERIODIC_TAX_RETURN"
-
-
-class InvoiceStatus(StrEnum):
-    """Server-managed (§D.13.2): no write sets it; transitions have their own endpoints."""
-
-    EMPTY = "EMPTY"
-    UNFINISHED = "UNFINISHED"
-    NOT_SENT = "NOT_SENT"
-    SENT = "SENT"
-    RECEIVED = "RECEIVED"
-    PAID = "PAID"
-    PAYMENT_DENIED = "PAYMENT_DENIED"
-    VERIFIED = "VERIFIED"
-    APPROVED = "APPROVED"
-    INVALIDATED = "INVALIDATED"
-    PAYMENT_QUEUED = "PAYMENT_QUEUED"
-    PARTLY_PAID = "PARTLY_PAID"
-    PAYMENT_SENT_TO_BANK = "PAYMENT_SENT_TO_BANK"
-    MARKED_PAID = "MARKED_PAID"
-    STARTED = "STARTED"
-    INVOICED = "INVOICED"
-    OVERRIDDEN = "OVERRIDDEN"
-    DELETED = "DELETED"
-    UNSAVED = "UNSAVED"
-    PAYMENT_TRANSACTION_REMOVED = "PAYMENT_TRANSACTION_REMOVED"
+# The contract's enums, built from the lifecycle table's own lists (one spelling of every type and
+# status): a periodic tax return is read, never written; statuses are server-managed (§D.13.2).
+InvoiceType = StrEnum("InvoiceType", {t: t for t in transitions.INVOICE_TYPES})  # type: ignore[misc]
+InvoiceStatus = StrEnum("InvoiceStatus", {s: s for s in transitions.STATUSES})  # type: ignore[misc]
 
 
 class DeliveryMethod(StrEnum):
