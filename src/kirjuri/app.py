@@ -35,6 +35,7 @@ from kirjuri.db.engine import make_engine, make_session_factory
 from kirjuri.invoicing.lifecycle_router import router as invoice_lifecycle_router
 from kirjuri.invoicing.router import router as invoices_router
 from kirjuri.invoicing.send_router import router as invoice_send_router
+from kirjuri.invoicing.tax_return_router import router as tax_return_router
 from kirjuri.ledger.reports_router import router as ledger_reports_router
 from kirjuri.ledger.router import router as ledger_receipts_router
 from kirjuri.ledger.setup_router import router as ledger_setup_router
@@ -67,6 +68,7 @@ API_ROUTERS = [
     invoice_lifecycle_router,
     invoice_send_router,
     invoices_router,
+    tax_return_router,
 ]
 # … and the browser pages at the host root.
 PAGE_ROUTERS = [auth_root_router, auth_pages_router, portal_router]

@@ -156,7 +156,7 @@ def to_wire(event: PaymentEvent) -> WirePaymentEvent:
 def _counter(session: Session, *, invoice: Invoice) -> tuple[str, int | None]:
     """The account a payment settles and the invoice's gross in the company currency (invoice
     sign), read off the invoice's receipt (its one REVERSING_ENTRY); without one, the role
-    account and None."""
+    account (the VAT settlement account for a periodic tax return) and None."""
     if invoice.ledger_receipt_id is not None:
         rows, _splits = ledger_repository.receipt_postings(
             session, company_id=invoice.company_id, receipt_id=invoice.ledger_receipt_id
@@ -164,7 +164,11 @@ def _counter(session: Session, *, invoice: Invoice) -> tuple[str, int | None]:
         counters = [r for r in rows if r.kind == rules.REVERSING_ENTRY]
         if len(counters) == 1:
             return counters[0].account, counters[0].amount_minor * _invoice_sign(invoice.type)
-    role = chart.Role.RECEIVABLES if _invoice_sign(invoice.type) == 1 else chart.Role.PAYABLES
+    if invoice.type == transitions.PERIODIC_TAX_RETURN:
+        # Paying the VAT return settles the VAT the ledger's settlement moved to its account.
+        role = chart.Role.VAT_SETTLEMENT
+    else:
+        role = chart.Role.RECEIVABLES if _invoice_sign(invoice.type) == 1 else chart.Role.PAYABLES
     return accounts.code_for_role(session, company_id=invoice.company_id, role=role), None
 
 

@@ -1,0 +1,62 @@
+"""Kirjuri's extra `POST /kirjuri/invoices/periodictaxreturns`: make (or remake, while unpaid) the
+PERIODIC_TAX_RETURN invoice of one month from the ledger's VAT return (`invoicing.tax_returns`).
+
+Invariants: writes only to the principal's company; needs `accounting.closingOfAccountTools` or
+`accounting.journalReceipts` at ALL_RIGHTS (403 `INSUFFICIENT_RIGHTS` otherwise); one service call;
+the answer is the invoice as `GET /invoices/{id}` shows it. Reading, listing and paying the invoice
+go through the invoice endpoints (`invoicing.router`, `invoicing.lifecycle_router`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+from pydantic import Field
+from starlette.responses import Response
+
+from kirjuri.api.schemas import WireModel, error_responses
+from kirjuri.api.session import DbSession
+from kirjuri.api.versioning import with_etag
+from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router
+from kirjuri.core.errors import forbidden
+from kirjuri.invoicing import schemas, service, tax_returns
+
+router = api_router()
+
+TAG = "Invoices"
+RIGHTS: tuple[str, ...] = ("accounting.closingOfAccountTools", "accounting.journalReceipts")
+
+
+class TaxReturnPeriod(WireModel):
+    """The month whose VAT return is to be paid."""
+
+    year: Annotated[int, Field(ge=1900, le=2999)]
+    month: Annotated[int, Field(ge=1, le=12)]
+
+
+def _maker(principal: CurrentPrincipal) -> Principal:
+    if not any(principal.can(right, write=True) for right in RIGHTS):
+        raise forbidden("INSUFFICIENT_RIGHTS")
+    return principal
+
+
+Maker = Annotated[Principal, Depends(_maker)]
+
+
+@router.post(
+    "/kirjuri/invoices/periodictaxreturns",
+    tags=[TAG],
+    operation_id="kirjuriGeneratePeriodicTaxReturn",
+    response_model=schemas.Invoice,
+    responses=error_responses(400, 403, 409),
+)
+def generate_periodic_tax_return(body: TaxReturnPeriod, principal: Maker, session: DbSession) -> Response:
+    """The PERIODIC_TAX_RETURN invoice of a month (APPROVED, payable to Verohallinto by the 12th of
+    the second month after it) for box 308 of the month's VAT return; an unpaid one made earlier
+    for the month is replaced. Nothing payable (zero or a refund) → 400 NOTHING_PAYABLE; already
+    paid (or being paid) → 409 TAX_RETURN_ALREADY_PAID."""
+    invoice = tax_returns.generate_tax_return(
+        session, company_id=principal.company_id, user_id=principal.user_id, year=body.year, month=body.month
+    )
+    return with_etag(service.to_wire(session, invoice=invoice), invoice.version)
