@@ -209,6 +209,12 @@ def sum_info_many(
     or (orders, offers) as `sums.in_accounting_currency` converts them."""
     company = companies.company(session, company_id)
     home = company.currency if company is not None else "EUR"
+    return _sum_infos(session, company_id=company_id, invoices=invoices, home=home)
+
+
+def _sum_infos(
+    session: Session, *, company_id: int, invoices: Sequence[Invoice], home: str
+) -> dict[int, list[schemas.InvoiceSumInfo]]:
     foreign = [i for i in invoices if i.currency != home]
     booked = accounting.booked_in_accounting_currency(session, company_id=company_id, invoices=foreign)
     unbooked = [i for i in foreign if i.id not in booked]
@@ -565,30 +571,37 @@ def _fill(invoice: Invoice, body: schemas.Invoice, checked: _Checked, reference:
 
 
 def _store_rows(session: Session, *, invoice: Invoice, body: schemas.Invoice, computed: sums.Sums) -> None:
+    session.add_all(_new_rows(session, invoice=invoice, body=body, computed=computed))
+
+
+def _new_rows(session: Session, *, invoice: Invoice, body: schemas.Invoice, computed: sums.Sums) -> list[InvoiceRow]:
+    """The invoice's rows (not yet added to the session), their ids taken as one block."""
     count = len(body.invoice_rows)
+    if not count:
+        return []
     first = next_value(session, company_id=invoice.company_id, name="invoice_row", count=count)
-    for line_no, (row, row_sums) in enumerate(zip(body.invoice_rows, computed.rows, strict=True)):
-        session.add(
-            InvoiceRow(
-                company_id=invoice.company_id,
-                id=first + line_no,
-                invoice_id=invoice.id,
-                line_no=line_no,
-                product_id=row.product_id,
-                product=row.product,
-                product_code=row.product_code,
-                quantity=row.quantity,
-                unit=row.unit.value,
-                unit_price=row.unit_price,
-                discount_percent=row.discount_percent,
-                vat_percent=row.vat_percent,
-                vat_status=row.vat_status,
-                net_minor=to_minor(row_sums.net),
-                vat_minor=to_minor(row_sums.vat),
-                gross_minor=to_minor(row_sums.gross),
-                document=row.model_dump(mode="json", by_alias=True, exclude_none=True, include=_ROW_DOCUMENT),
-            )
+    return [
+        InvoiceRow(
+            company_id=invoice.company_id,
+            id=first + line_no,
+            invoice_id=invoice.id,
+            line_no=line_no,
+            product_id=row.product_id,
+            product=row.product,
+            product_code=row.product_code,
+            quantity=row.quantity,
+            unit=row.unit.value,
+            unit_price=row.unit_price,
+            discount_percent=row.discount_percent,
+            vat_percent=row.vat_percent,
+            vat_status=row.vat_status,
+            net_minor=to_minor(row_sums.net),
+            vat_minor=to_minor(row_sums.vat),
+            gross_minor=to_minor(row_sums.gross),
+            document=row.model_dump(mode="json", by_alias=True, exclude_none=True, include=_ROW_DOCUMENT),
         )
+        for line_no, (row, row_sums) in enumerate(zip(body.invoice_rows, computed.rows, strict=True))
+    ]
 
 
 def _actor(session: Session, *, company_id: int, user_id: int | None) -> str:
@@ -629,15 +642,15 @@ def create_invoice(
     )
     reference = _resolve_reference(session, invoice=invoice, reference=checked.reference)
     _fill(invoice, body, checked, reference)
-    session.add(invoice)
-    session.flush()
-    _store_rows(session, invoice=invoice, body=body, computed=checked.sums)
+    rows = _new_rows(session, invoice=invoice, body=body, computed=checked.sums)
+    # Booked before the invoice is added: it is then inserted once, with its `ledger_receipt_id`
+    # (no foreign key joins the two tables), together with its rows and event in one flush.
     if checked.plan is not None:
         accounting.book(session, invoice=invoice, user_id=user_id, plan=checked.plan)
-    events.record(
-        session, invoice=invoice, action=CREATED, actor=_actor(session, company_id=company_id, user_id=user_id),
-        user_id=user_id,
-    )  # fmt: skip
+    actor = _actor(session, company_id=company_id, user_id=user_id)
+    session.add(invoice)
+    session.add_all(rows)
+    events.record(session, invoice=invoice, action=CREATED, actor=actor, user_id=user_id)
     session.flush()
     return invoice
 
