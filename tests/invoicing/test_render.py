@@ -17,7 +17,7 @@ import segno
 from reportlab.lib.units import mm
 
 from kirjuri.core.codes import UNITS
-from kirjuri.invoicing import texts
+from kirjuri.invoicing import references, texts
 from kirjuri.invoicing.document import (
     Address,
     InvoiceDocument,
@@ -37,7 +37,6 @@ from kirjuri.invoicing.render import (
     format_date,
     format_iban,
     format_number,
-    format_reference,
     render_pdf,
 )
 
@@ -254,8 +253,8 @@ def test_format_date(day: date, language: str, printed: str) -> None:
         ("rf18539007547034", "RF18 5390 0754 7034"),  # ISO 11649's example
     ],
 )
-def test_format_reference(reference: str, printed: str) -> None:
-    assert format_reference(reference) == printed
+def test_references_print_as_the_banks_print_them(reference: str, printed: str) -> None:
+    assert references.printed(reference) == printed
 
 
 @pytest.mark.parametrize(

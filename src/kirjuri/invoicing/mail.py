@@ -33,8 +33,6 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from email import policy
 from email.errors import MessageError
 from email.headerregistry import Address
@@ -43,9 +41,9 @@ from email.utils import format_datetime, make_msgid
 
 from kirjuri.core import clock
 from kirjuri.core.errors import KirjuriError
-from kirjuri.core.money import round_money
 from kirjuri.invoicing import references
 from kirjuri.invoicing.document import InvoiceDocument, Kind, Party
+from kirjuri.invoicing.render import format_amount, format_date, format_iban
 
 FINNISH, SWEDISH, ENGLISH = "FINNISH", "SWEDISH", "ENGLISH"
 
@@ -262,8 +260,8 @@ class _Content:
 
 def _content(document: InvoiceDocument, words: Mapping[str, str], language: str) -> _Content:
     payment = document.payment
-    invoice_date = _date(document.invoice_date, language)
-    total = _amount(document.totals.gross, language) + f" {payment.currency}"
+    invoice_date = format_date(document.invoice_date, language=language)
+    total = format_amount(document.totals.gross, language=language) + f" {payment.currency}"
     if document.kind is Kind.CREDIT_NOTE:
         # A credit note asks for no payment: no due date, account, reference or barcode.
         paragraphs = [
@@ -279,9 +277,9 @@ def _content(document: InvoiceDocument, words: Mapping[str, str], language: str)
             closing=words["closing"],
             signature=_signature(document.seller, words),
         )
-    facts = [(words["amount_due"], total), (words["due_date"], _date(payment.due_date, language))]
+    facts = [(words["amount_due"], total), (words["due_date"], format_date(payment.due_date, language=language))]
     if payment.iban:
-        facts.append((words["iban"], _grouped(payment.iban)))
+        facts.append((words["iban"], format_iban(payment.iban)))
     if payment.bic:
         facts.append((words["bic"], _single_line(payment.bic)))
     if payment.reference:
@@ -315,29 +313,6 @@ def _signature(seller: Party, words: Mapping[str, str]) -> tuple[str, ...]:
     if seller.business_id:
         lines.append(f"{words['business_id']}: {seller.business_id}")
     return tuple(_single_line(line) for line in lines if line.strip())
-
-
-def _amount(value: Decimal, language: str) -> str:
-    """`1 234,50` in Finnish and Swedish, `1,234.50` in English, as the PDF prints it. The value
-    is already rounded; `round_money` only makes sure formatting never rounds half-even."""
-    text = f"{round_money(value):,.2f}"
-    if language == ENGLISH:
-        return text
-    return text.replace(",", " ").replace(".", ",")
-
-
-def _date(value: date, language: str) -> str:
-    """`7.12.2026` (d.m.yyyy) in Finnish and Swedish, ISO `2026-12-07` in English: unambiguous
-    for a reader of either day-first or month-first dates."""
-    if language == ENGLISH:
-        return value.isoformat()
-    return f"{value.day}.{value.month}.{value.year}"
-
-
-def _grouped(iban: str) -> str:
-    """An IBAN in groups of four, as printed (presentation only: the document's IBAN is valid)."""
-    compact = "".join(iban.split()).upper()
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 def _single_line(text: str) -> str:

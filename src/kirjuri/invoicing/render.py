@@ -63,9 +63,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 from segno import helpers as segno_helpers
-from stdnum import iso11649
 
 from kirjuri.core.money import decimal_places
+from kirjuri.invoicing import references
 from kirjuri.invoicing.document import Address, InvoiceDocument, Kind, Party, Row
 from kirjuri.invoicing.texts import ENGLISH, printed_language, texts_for, unit_label
 
@@ -93,17 +93,6 @@ def format_date(value: date, *, language: str) -> str:
     if printed_language(language) == ENGLISH:
         return value.isoformat()
     return f"{value.day}.{value.month}.{value.year}"
-
-
-def format_reference(reference: str) -> str:
-    """The printed form of a payment reference: RF in groups of four from the left, a Finnish
-    national reference in groups of five from the right (`2348236` → `23 48236`)."""
-    compact = "".join(reference.split()).upper()
-    if compact.startswith("RF"):
-        return str(iso11649.format(compact))
-    head = len(compact) % 5
-    groups = ([compact[:head]] if head else []) + [compact[i : i + 5] for i in range(head, len(compact), 5)]
-    return " ".join(groups)
 
 
 def format_iban(iban: str) -> str:
@@ -299,7 +288,7 @@ class _PaymentSlip(Flowable):  # type: ignore[misc]
         canvas.line(CONTENT_WIDTH - qr_w, y, CONTENT_WIDTH, y)
         self._qr(x=CONTENT_WIDTH - qr_w, y=y, width=qr_w, height=top - y)
         # The reference row: reference, due date, amount side by side.
-        reference = format_reference(payment.reference) if payment.reference else ""
+        reference = references.printed(payment.reference) if payment.reference else ""
         amount = f"{format_amount(document.totals.gross, language=language)} {payment.currency}"
         parts = [
             (t["reference"], reference, 70 * mm),
@@ -428,7 +417,7 @@ class _Layout:
             (t["your_reference"], document.your_reference),
             (t["order_reference"], document.order_reference),
             (t["delivery_date"], self.day(document.delivery_date) if document.delivery_date else None),
-            (t["reference"], format_reference(payment.reference) if payment.reference else None),
+            (t["reference"], references.printed(payment.reference) if payment.reference else None),
         ]
         return [(label, value) for label, value in candidates if value]
 
