@@ -3,6 +3,7 @@
 from kirjuri.api.models import IdempotencyRecord
 from kirjuri.attachments.models import Attachment
 from kirjuri.auth.models import ApiKey, AuthorizationCode, OAuthClient, Token
+from kirjuri.banking.accounts.models import BankAccount
 from kirjuri.companies.models import Company, CompanySetting, CompanyUser, User, VerifierList, VerifierListMember
 from kirjuri.currencies.models import ExchangeRate
 from kirjuri.db.base import Base
@@ -39,6 +40,7 @@ __all__ = [
     "ApiKey",
     "Attachment",
     "AuthorizationCode",
+    "BankAccount",
     "BusinessPartner",
     "CommentTag",
     "Company",

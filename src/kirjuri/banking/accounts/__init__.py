@@ -1,0 +1,1 @@
+"""The company's own bank accounts (§D.2)."""

@@ -1,0 +1,1 @@
+"""Bank statements in: camt.053 import and the statements of §D.3."""

@@ -1,0 +1,1 @@
+"""Webhooks: subscriptions, the event catalogue, the outbox, signed delivery with retries."""
