@@ -43,6 +43,7 @@ Decisions (the contract says little):
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -242,17 +243,90 @@ def mark_paid(
     if body.currency.value != invoice.currency:
         raise KirjuriError("INVALID_CURRENCY", 400, "currency")
     cents = _check_amount(invoice, body.amount)
-    fiscal.writable_period(session, company_id=invoice.company_id, day=body.payment_date, field="paymentDate")
+    sales = invoice.type == transitions.SALES_INVOICE
+    method = body.payment_method_type if sales else None
+    details = f"{plain(from_minor(cents))} {invoice.currency}, {body.payment_date.isoformat()}"
+    if add_penal_expense:
+        details += ", addPenalExpense requested"
+    return _post(
+        session,
+        invoice=invoice,
+        action=transitions.MARK_PAID,
+        cents=cents,
+        payment_date=body.payment_date,
+        bank_account=None,
+        event_type=_EVENT_TYPE[method] if method is not None else PAID_ELSEWHERE,
+        event_status=transitions.MARKED_PAID,
+        description=body.description if sales else None,
+        payment_method_type=method.value if method is not None else None,
+        user_id=user_id,
+        details=details,
+    )
+
+
+def register_payment(
+    session: Session,
+    *,
+    invoice: Invoice,
+    amount: Decimal,
+    payment_date: date,
+    bank_account: str,
+    event_type: PaymentEventType,
+    user_id: int | None,
+    description: str | None = None,
+) -> PaymentEvent:
+    """A payment the bank reported (a reference payment in, a statement's debit of an outgoing
+    payment): the `payment` action, posted bank (`bank_account`, the company bank account's ledger
+    account) against receivables or payables, the invoice moving to PARTLY_PAID or PAID. The
+    amount is in the invoice's currency and sign and at most what is open (400 at `amount`); the
+    caller decides what to do with an over-payment before calling."""
+    lifecycle.check(invoice, transitions.PAYMENT, fully_paid=False)
+    cents = _check_amount(invoice, amount)
+    details = f"{plain(from_minor(cents))} {invoice.currency}, {payment_date.isoformat()}, {event_type.value}"
+    return _post(
+        session,
+        invoice=invoice,
+        action=transitions.PAYMENT,
+        cents=cents,
+        payment_date=payment_date,
+        bank_account=bank_account,
+        event_type=event_type.value,
+        event_status=transitions.PAID,
+        description=description,
+        payment_method_type=None,
+        user_id=user_id,
+        details=details,
+    )
+
+
+def _post(
+    session: Session,
+    *,
+    invoice: Invoice,
+    action: str,
+    cents: int,
+    payment_date: date,
+    bank_account: str | None,
+    event_type: str,
+    event_status: str,
+    description: str | None,
+    payment_method_type: str | None,
+    user_id: int | None,
+    details: str,
+) -> PaymentEvent:
+    """Post a checked payment of `cents` (invoice currency and sign): its receipt (bank against the
+    account the invoice's receipt booked), its event, the invoice's paid sum and status."""
+    fiscal.writable_period(session, company_id=invoice.company_id, day=payment_date, field="paymentDate")
     existing = events_of(session, company_id=invoice.company_id, invoice_id=invoice.id)
     counter_account, gross_booked = _counter(session, invoice=invoice)
     booked = _accounting_minor(session, invoice=invoice, amount_minor=cents, gross_booked=gross_booked, events=existing)
     receipt_id = None
     if booked:
-        bank = accounts.code_for_role(session, company_id=invoice.company_id, role=chart.Role.BANK)
+        bank = bank_account or accounts.code_for_role(session, company_id=invoice.company_id, role=chart.Role.BANK)
         draft = entries.payment_receipt(
             invoice_type=invoice.type,
             name=_receipt_name(f"Payment of invoice {invoice.invoice_number}"),
-            payment_date=body.payment_date,
+            payment_date=payment_date,
             amount=from_minor(booked),
             bank_account=bank,
             counter_account=counter_account,
@@ -267,39 +341,34 @@ def mark_paid(
             allowed_types=(rules.JOURNAL,),
         )
         receipt_id = receipt.id
-    sales = invoice.type == transitions.SALES_INVOICE
-    method = body.payment_method_type if sales else None
     event = PaymentEvent(
         company_id=invoice.company_id,
         id=next_value(session, company_id=invoice.company_id, name="payment_event"),
         invoice_id=invoice.id,
-        type=_EVENT_TYPE[method] if method is not None else PAID_ELSEWHERE,
-        status=transitions.MARKED_PAID,
-        payment_date=body.payment_date,
+        type=event_type,
+        status=event_status,
+        payment_date=payment_date,
         amount_minor=cents,
         currency=invoice.currency,
         paid_amount_minor=cents,
         paid_currency=invoice.currency,
-        description=body.description if sales else None,
-        payment_method_type=method.value if method is not None else None,
+        description=description,
+        payment_method_type=payment_method_type,
         ledger_receipt_id=receipt_id,
         user_id=user_id,
         created_at=clock.now(),
     )
     session.add(event)
     invoice.paid_minor += cents
-    invoice.payment_date = max(body.payment_date, invoice.payment_date or body.payment_date)
-    details = f"{plain(from_minor(cents))} {invoice.currency}, {body.payment_date.isoformat()}"
-    if add_penal_expense:
-        details += ", addPenalExpense requested"
+    invoice.payment_date = max(payment_date, invoice.payment_date or payment_date)
     lifecycle.apply(
         session,
         invoice=invoice,
-        action=transitions.MARK_PAID,
+        action=action,
         user_id=user_id,
         fully_paid=invoice.paid_minor == invoice.gross_minor,
         details=details,
-        period_day=body.payment_date,
+        period_day=payment_date,
         period_field="paymentDate",
     )
     session.flush()
