@@ -4,6 +4,8 @@ from kirjuri.api.models import IdempotencyRecord
 from kirjuri.attachments.models import Attachment
 from kirjuri.auth.models import ApiKey, AuthorizationCode, OAuthClient, Token
 from kirjuri.banking.accounts.models import BankAccount
+from kirjuri.banking.referencepayments.models import ReferencePayment
+from kirjuri.banking.statements.models import BankStatement, BankStatementEvent
 from kirjuri.companies.models import Company, CompanySetting, CompanyUser, User, VerifierList, VerifierListMember
 from kirjuri.currencies.models import ExchangeRate
 from kirjuri.db.base import Base
@@ -41,6 +43,8 @@ __all__ = [
     "Attachment",
     "AuthorizationCode",
     "BankAccount",
+    "BankStatement",
+    "BankStatementEvent",
     "BusinessPartner",
     "CommentTag",
     "Company",
@@ -70,6 +74,7 @@ __all__ = [
     "PaymentEvent",
     "Product",
     "ProductGroup",
+    "ReferencePayment",
     "SentDocument",
     "Token",
     "TrackingPeriod",
