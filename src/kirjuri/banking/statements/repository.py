@@ -1,0 +1,113 @@
+"""Company-scoped queries on bank statements and their events."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kirjuri.banking.statements.models import BankStatement, BankStatementEvent
+from kirjuri.core.ids import INT32_MAX
+from kirjuri.core.paging import Order, PageMeta, PageRequest
+
+
+def _valid(value: int) -> bool:
+    return 0 < value <= INT32_MAX
+
+
+def statement(session: Session, *, company_id: int, statement_id: int) -> BankStatement | None:
+    return session.get(BankStatement, (company_id, statement_id)) if _valid(statement_id) else None
+
+
+def event(session: Session, *, company_id: int, event_id: int, lock: bool = False) -> BankStatementEvent | None:
+    if not _valid(event_id):
+        return None
+    return session.get(BankStatementEvent, (company_id, event_id), with_for_update=lock)
+
+
+def known_statement(session: Session, *, company_id: int, iban: str, bank_statement_id: str) -> bool:
+    return (
+        session.scalar(
+            select(BankStatement.id).where(
+                BankStatement.company_id == company_id,
+                BankStatement.account_iban == iban,
+                BankStatement.bank_statement_id == bank_statement_id,
+            )
+        )
+        is not None
+    )
+
+
+def known_keys(session: Session, *, company_id: int, iban: str, keys: Collection[str]) -> set[str]:
+    """Which of `keys` are already stored for the account."""
+    found: set[str] = set()
+    wanted = list(keys)
+    for start in range(0, len(wanted), 500):
+        found.update(
+            session.scalars(
+                select(BankStatementEvent.archive_key).where(
+                    BankStatementEvent.company_id == company_id,
+                    BankStatementEvent.account_iban == iban,
+                    BankStatementEvent.archive_key.in_(wanted[start : start + 500]),
+                )
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class StatementFilter:
+    start_date: date | None = None
+    end_date: date | None = None
+    iban: str | None = None
+
+
+def search(
+    session: Session,
+    *,
+    company_id: int,
+    filters: StatementFilter,
+    page: PageRequest,
+    order_by_id: Order | None,
+    order_by_start: Order,
+) -> tuple[list[BankStatement], PageMeta]:
+    """Statements overlapping [start_date, end_date] (each bound optional). Ordered by id when
+    `order_by_id` is given, else by start date (ties by id in the same direction); `previousId`
+    continues after that id in the id direction of the order."""
+    stmt: Any = select(BankStatement).where(BankStatement.company_id == company_id)
+    if filters.start_date is not None:
+        stmt = stmt.where(BankStatement.end_date >= filters.start_date)
+    if filters.end_date is not None:
+        stmt = stmt.where(BankStatement.start_date <= filters.end_date)
+    if filters.iban is not None:
+        stmt = stmt.where(BankStatement.account_iban == filters.iban)
+    total = session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    direction = order_by_id if order_by_id is not None else order_by_start
+    descending = direction is Order.DESC
+    if page.previous_id:
+        stmt = stmt.where(BankStatement.id < page.previous_id if descending else BankStatement.id > page.previous_id)
+    id_order = BankStatement.id.desc() if descending else BankStatement.id.asc()
+    if order_by_id is None:
+        start_order = BankStatement.start_date.desc() if descending else BankStatement.start_date.asc()
+        stmt = stmt.order_by(start_order, id_order)
+    else:
+        stmt = stmt.order_by(id_order)
+    rows = list(session.scalars(stmt.limit(page.size).offset(page.offset)))
+    return rows, PageMeta(page_number=page.page, page_size=page.size, result_count=len(rows), total_count=total)
+
+
+def events_of(session: Session, *, company_id: int, statement_ids: Collection[int]) -> list[BankStatementEvent]:
+    """Every event of these statements (children included), in statement and file order: one query."""
+    if not statement_ids:
+        return []
+    return list(
+        session.scalars(
+            select(BankStatementEvent)
+            .where(BankStatementEvent.company_id == company_id, BankStatementEvent.statement_id.in_(statement_ids))
+            .order_by(BankStatementEvent.statement_id, BankStatementEvent.position, BankStatementEvent.id)
+        )
+    )
