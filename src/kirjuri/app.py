@@ -27,6 +27,9 @@ from kirjuri.attachments.router import router as attachments_router
 from kirjuri.auth.pages import router as auth_pages_router
 from kirjuri.auth.router import root_router as auth_root_router
 from kirjuri.auth.router import router as auth_router
+from kirjuri.banking.referencepayments.router import router as referencepayments_router
+from kirjuri.banking.statements.import_router import router as bank_import_router
+from kirjuri.banking.statements.router import router as bankstatements_router
 from kirjuri.companies.router import public_router as status_router
 from kirjuri.companies.router import router as companies_router
 from kirjuri.config import Settings, get_settings
@@ -69,6 +72,9 @@ API_ROUTERS = [
     invoice_send_router,
     invoices_router,
     tax_return_router,
+    bank_import_router,
+    bankstatements_router,
+    referencepayments_router,
 ]
 # … and the browser pages at the host root.
 PAGE_ROUTERS = [auth_root_router, auth_pages_router, portal_router]

@@ -1,0 +1,198 @@
+"""The streaming reader of `POST /api/kirjuri/bankstatements/import`: the bank file as the `file`
+part of a `multipart/form-data` body (python-multipart's `MultipartParser`), or as the raw body.
+
+Invariants:
+- at most `banking.xml.MAX_BANK_FILE_BYTES` of file content is accepted; more is 400
+  `FILE_TOO_LARGE` at `file` — before reading when `Content-Length` already says more than the limit
+  plus `MULTIPART_SLACK`, otherwise as soon as the count passes it;
+- the body is never buffered whole while it arrives: the file part goes chunk by chunk into a
+  spooled temporary file (memory up to `SPOOL_MEMORY`, disk beyond); after a refusal at most
+  `DRAIN_BYTES` more are read and thrown away (so the client, still sending, gets its answer) and
+  the spool is closed; only an accepted file (≤ the limit) is read back into memory, to be parsed;
+- a multipart body without a `file` part is 400 `REQUIRED` at `file`, an incomplete one 400
+  `MALFORMED_MULTIPART`, an empty file 400 `EMPTY_FILE`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import AsyncIterator
+from typing import IO, TYPE_CHECKING
+
+import anyio.to_thread
+from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+
+from kirjuri.banking.xml import MAX_BANK_FILE_BYTES, too_large
+from kirjuri.core.errors import KirjuriError
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
+
+MULTIPART_SLACK = 64 * 1024
+BODY_LIMIT = MAX_BANK_FILE_BYTES + MULTIPART_SLACK
+DRAIN_BYTES = 8 * 1024 * 1024
+# The route's own limit (`KirjuriRoute.max_body_size`), draining included.
+ROUTE_BODY_LIMIT = BODY_LIMIT + DRAIN_BYTES
+SPOOL_MEMORY = 1024 * 1024
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Sink:
+    """Where file bytes go: counted, bounded, spooled."""
+
+    def __init__(self) -> None:
+        self.spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        if self.size + len(data) > MAX_BANK_FILE_BYTES:
+            raise _TooLarge
+        self.size += len(data)
+        self.spool.write(data)
+
+    def read_all(self) -> bytes:
+        self.spool.seek(0)
+        return self.spool.read()
+
+    def close(self) -> None:
+        self.spool.close()
+
+
+class _Parts:
+    """The multipart parser's callbacks: only the `file` part is kept."""
+
+    def __init__(self, sink: _Sink) -> None:
+        self.sink = sink
+        self.seen_file = False
+        self.ended = False
+        self._in_file = False
+        self._header_name = bytearray()
+        self._header_value = bytearray()
+        self._disposition: bytes | None = None
+
+    def callbacks(self) -> MultipartCallbacks:
+        return {
+            "on_part_begin": self.on_part_begin,
+            "on_header_field": self.on_header_field,
+            "on_header_value": self.on_header_value,
+            "on_header_end": self.on_header_end,
+            "on_headers_finished": self.on_headers_finished,
+            "on_part_data": self.on_part_data,
+            "on_part_end": self.on_part_end,
+            "on_end": self.on_end,
+        }
+
+    def on_part_begin(self) -> None:
+        self._in_file = False
+        self._disposition = None
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_name += data[start:end]
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+
+    def on_header_end(self) -> None:
+        if bytes(self._header_name).strip().lower() == b"content-disposition":
+            self._disposition = bytes(self._header_value)
+        self._header_name.clear()
+        self._header_value.clear()
+
+    def on_headers_finished(self) -> None:
+        _kind, options = parse_options_header(self._disposition)
+        name = options.get(b"name")
+        if name is None:
+            raise KirjuriError("MALFORMED_MULTIPART", 400, "body")
+        if name == b"file":
+            if self.seen_file:
+                raise KirjuriError("DUPLICATE_PART", 400, "file")
+            self.seen_file = True
+            self._in_file = True
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._in_file:
+            self.sink.write(data[start:end])
+
+    def on_part_end(self) -> None:
+        self._in_file = False
+
+    def on_end(self) -> None:
+        self.ended = True
+
+
+def _declared_length(request: Request) -> int | None:
+    try:
+        return int(request.headers["content-length"])
+    except (KeyError, ValueError):
+        return None
+
+
+async def _drain(stream: AsyncIterator[bytes], received: int) -> None:
+    """Read and forget what the client is still sending, up to the drain limit."""
+    try:
+        async for chunk in stream:
+            received += len(chunk)
+            if received > ROUTE_BODY_LIMIT:
+                return
+    except (HTTPException, ClientDisconnect):
+        return
+
+
+async def read_bank_file(request: Request) -> bytes:
+    """The bank file of the request, or a 400 saying why not (nothing kept of a refused body)."""
+    declared = _declared_length(request)
+    if declared is not None and declared > BODY_LIMIT:
+        raise too_large()
+    media, params = parse_options_header(request.headers.get("content-type"))
+    sink = _Sink()
+    try:
+        if media == b"multipart/form-data":
+            boundary = params.get(b"boundary")
+            if not boundary:
+                raise KirjuriError("MALFORMED_MULTIPART", 400, "Content-Type")
+            parts = _Parts(sink)
+            try:
+                parser = MultipartParser(boundary, parts.callbacks())
+            except FormParserError as exc:
+                raise KirjuriError("MALFORMED_MULTIPART", 400, "Content-Type") from exc
+            await _stream(request, parser.write)
+            if not parts.ended:
+                raise KirjuriError("MALFORMED_MULTIPART", 400, "body")
+            if not parts.seen_file:
+                raise KirjuriError("REQUIRED", 400, "file")
+        else:
+            await _stream(request, sink.write)
+        if sink.size == 0:
+            raise KirjuriError("EMPTY_FILE", 400, "file")
+        return await anyio.to_thread.run_sync(sink.read_all)
+    finally:
+        sink.close()
+
+
+async def _stream(request: Request, write: object) -> None:
+    assert callable(write)
+    stream = request.stream()
+    received = 0
+    try:
+        async for chunk in stream:
+            received += len(chunk)
+            if received > BODY_LIMIT:
+                raise _TooLarge
+            await anyio.to_thread.run_sync(write, chunk)
+    except ClientDisconnect as exc:
+        raise KirjuriError("INCOMPLETE_BODY", 400) from exc
+    except (_TooLarge, FormParserError, KirjuriError) as exc:
+        await _drain(stream, received)
+        if isinstance(exc, _TooLarge):
+            raise too_large() from None
+        if isinstance(exc, FormParserError):
+            raise KirjuriError("MALFORMED_MULTIPART", 400, "body") from exc
+        raise
+    finally:
+        await stream.aclose()
