@@ -31,6 +31,8 @@ app.add_typer(apikey_app, name="apikey")
 app.add_typer(mfa_app, name="mfa")
 app.add_typer(rates_app, name="rates")
 app.add_typer(invoices_app, name="invoices")
+bank_app = typer.Typer(help="Bank files in: camt.053, camt.054 and KTL.", no_args_is_help=True)
+app.add_typer(bank_app, name="bank")
 console = Console(stderr=True, soft_wrap=True)
 
 
@@ -342,6 +344,35 @@ def openapi(output: Path | None = None) -> None:
         output.write_text(document)
     else:
         sys.stdout.write(document + "\n")
+
+
+@bank_app.command("import")
+def bank_import(
+    file: Annotated[Path, typer.Argument(help="The bank file (camt.053, camt.054 or KTL).")],
+    company: Annotated[int, typer.Option("--company", help="Id of the company whose account the file is for.")],
+) -> None:
+    """Import a bank file in one transaction: new statements, events and reference payments are
+    stored (known ones skipped), reference payments matched. On any error nothing is imported."""
+    from kirjuri.banking.statements.importing import import_file
+    from kirjuri.banking.xml import MAX_BANK_FILE_BYTES
+    from kirjuri.companies.models import Company
+    from kirjuri.core.errors import KirjuriError
+
+    try:
+        if not file.is_file():
+            raise KirjuriError("FILE_NOT_FOUND", 400, "file")
+        if file.stat().st_size > MAX_BANK_FILE_BYTES:
+            raise KirjuriError("FILE_TOO_LARGE", 400, "file")
+        data = file.read_bytes()
+        with unit_of_work() as session:
+            if session.get(Company, company) is None:
+                raise KirjuriError("NOT_FOUND", 404, "company")
+            summary = import_file(session, company_id=company, data=data, filename=file.name, user_id=None)
+    except KirjuriError as exc:
+        where = f" at {exc.field}" if exc.field else ""
+        console.print(f"[red]{exc.code}[/red]{where} ({exc.status}); nothing was imported")
+        raise typer.Exit(1) from exc
+    sys.stdout.write("\n".join(summary.lines()) + "\n")
 
 
 if __name__ == "__main__":
