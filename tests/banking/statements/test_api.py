@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kirjuri.banking.importers import ParsedFile
+from kirjuri.banking.records import ReferencePaymentRecord
 from kirjuri.banking.referencepayments import matching
 from kirjuri.banking.referencepayments import service as payments_service
 from kirjuri.banking.referencepayments.matching import MatchResult
-from kirjuri.banking.records import ReferencePaymentRecord
 from kirjuri.banking.statements.models import BankStatementEvent
 from kirjuri.config import Settings
 from kirjuri.invoicing.models import PaymentEvent
@@ -56,10 +56,13 @@ def imported(
         return MatchResult("UNMATCHED", None, Decimal(0), payment.amount, 55, None)
 
     monkeypatch.setattr(matching, "match", match)
+    payments = (payment("RF-1"), payment("RF-2", "10.00"))
     import_records(
-        client, tenant, monkeypatch,
-        ParsedFile("CAMT054", statements=(sample_statement(),), reference_payments=(payment("RF-1"), payment("RF-2", "10.00"))),
-    )  # fmt: skip
+        client,
+        tenant,
+        monkeypatch,
+        ParsedFile("CAMT054", statements=(sample_statement(),), reference_payments=payments),
+    )
     answer = client.get("/api/bankstatements", headers=tenant.headers)
     assert answer.status_code == 200, answer.text
     found: dict[str, Any] = answer.json()["results"][0]
@@ -148,9 +151,10 @@ def test_invoice_allocation_refusals(client: TestClient, tenant: Tenant, importe
     purchase = post_invoice(client, tenant, purchase_invoice_body())
     sid = imported["id"]
     credit, debit = event_id(imported, "ARCH-1"), event_id(imported, "ARCH-2")
-    put = lambda s, e, body: client.put(
-        f"/api/bankstatements/{s}/events/{e}/invoices", json=body, headers=tenant.headers
-    )  # noqa: E731
+
+    def put(s: int, e: int, body: Any) -> Any:
+        return client.put(f"/api/bankstatements/{s}/events/{e}/invoices", json=body, headers=tenant.headers)
+
     assert errors(put(sid, credit, purchase["id"])) == [(400, "invoiceId", "INVALID_INVOICE_TYPE")]
     assert errors(put(sid, debit, sales["id"])) == [(400, "invoiceId", "INVALID_INVOICE_TYPE")]
     assert errors(put(sid, credit, 999999)) == [(404, "invoiceId", "NOT_FOUND")]
@@ -170,11 +174,11 @@ def test_wrong_statement_and_event_pairing_is_400(
         monkeypatch,
         ParsedFile("CAMT053", statements=(statement("STMT-2", entries=(entry("ARCH-8", "2.00"),)),)),
     )
-    other = [
+    other = next(
         s
         for s in client.get("/api/bankstatements", headers=tenant.headers).json()["results"]
         if s["id"] != imported["id"]
-    ][0]
+    )
     eid = event_id(imported, "ARCH-1")
     for kind, body in (("invoices", 1), ("products", 1), ("metadata", {"allocationMetadataRows": []})):
         answer = client.put(f"/api/bankstatements/{other['id']}/events/{eid}/{kind}", json=body, headers=tenant.headers)

@@ -139,8 +139,13 @@ def test_reference_payments_are_matched_once_and_the_answer_stored(
             r.archive_id: r
             for r in session.scalars(select(ReferencePayment).where(ReferencePayment.company_id == company))
         }
-        assert (rows["RF-1"].outcome, rows["RF-1"].invoice_id, rows["RF-1"].applied_minor, rows["RF-1"].payment_event_id) == (
-            "MATCHED", 7, 12400, 70)  # fmt: skip
+        first = rows["RF-1"]
+        assert (first.outcome, first.invoice_id, first.applied_minor, first.payment_event_id) == (
+            "MATCHED",
+            7,
+            12400,
+            70,
+        )
         assert (rows["RF-2"].unmatched_minor, rows["RF-2"].suspense_receipt_id) == (1050, 99)
 
 
