@@ -140,9 +140,7 @@ def test_same_iban_twice_is_409(client: TestClient, tenant: Tenant, other_tenant
     create(client, other_tenant)
 
 
-def test_norwegian_company_flags(
-    client: TestClient, tenant: Tenant, session_factory: sessionmaker[Session]
-) -> None:
+def test_norwegian_company_flags(client: TestClient, tenant: Tenant, session_factory: sessionmaker[Session]) -> None:
     with session_factory() as session:
         company = session.get(Company, tenant.company_id)
         assert company is not None
@@ -356,6 +354,7 @@ def _tenant_with(session_factory: sessionmaker[Session], settings: Settings, gra
     ],
 )
 def test_rights(
+    *,
     client: TestClient,
     session_factory: sessionmaker[Session],
     settings: Settings,

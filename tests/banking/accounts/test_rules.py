@@ -28,7 +28,9 @@ def doc(**changes: Any) -> dict[str, Any]:
     return {k: v for k, v in base.items() if v is not None}
 
 
-def findings(document: dict[str, Any], *, country: str = "FINLAND", current: dict[str, Any] | None = None) -> list[tuple[int, str | None, str]]:
+def findings(
+    document: dict[str, Any], *, country: str = "FINLAND", current: dict[str, Any] | None = None
+) -> list[tuple[int, str | None, str]]:
     try:
         rules.check_account(document, country=country, current=current)
     except KirjuriError as error:
@@ -51,7 +53,9 @@ def test_iban_is_stored_electronic_with_derived_bban_and_bic(given: str, stored_
     assert stored["bankName"]
 
 
-@pytest.mark.parametrize("iban", ["FI2112345600000786", "XX2112345600000785", "FI21", "", "   ", "FI21 1234 5600 0007 8!"])
+@pytest.mark.parametrize(
+    "iban", ["FI2112345600000786", "XX2112345600000785", "FI21", "", "   ", "FI21 1234 5600 0007 8!"]
+)
 def test_invalid_iban(iban: str) -> None:
     assert findings(doc(iban=iban)) == [(400, "iban", "INVALID_IBAN")]
 
