@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from kirjuri.attachments.demo import seed_attachments
 from kirjuri.attachments.storage import FileStore
+from kirjuri.banking.accounts.demo import seed_bank_accounts
 from kirjuri.companies import rules as rights
 from kirjuri.companies import service as companies_service
 from kirjuri.companies.models import Company, CompanySetting, VerifierList, VerifierListMember
@@ -61,7 +62,14 @@ def seed_company_profile(session: Session, company_id: int, user_id: int) -> Non
     session.flush()
 
 
-SEEDERS: list[Seeder] = [seed_company_profile, seed_ledger, seed_partners, seed_products, seed_invoices]
+SEEDERS: list[Seeder] = [
+    seed_company_profile,
+    seed_ledger,
+    seed_partners,
+    seed_products,
+    seed_invoices,
+    seed_bank_accounts,
+]
 
 
 def seed_company(session: Session, *, company_id: int, user_id: int, file_store: FileStore | None = None) -> None:
