@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from kirjuri.banking.importers import ParsedFile
 from kirjuri.banking.records import ReferencePaymentRecord
 from kirjuri.banking.referencepayments import matching
-from kirjuri.banking.referencepayments import service as payments_service
 from kirjuri.banking.referencepayments.matching import MatchResult
 from kirjuri.banking.statements.models import BankStatementEvent
 from kirjuri.config import Settings
 from kirjuri.invoicing.models import PaymentEvent
+from kirjuri.ledger import accounts, chart
+from kirjuri.ledger.models import LedgerTransaction
 from tests.banking.statements.helpers import (
     IBAN,
     add_bank_account,
@@ -30,6 +31,7 @@ from tests.banking.statements.helpers import (
 )
 from tests.factories import Tenant, make_tenant
 from tests.invoicing.helpers import post_invoice, purchase_invoice_body, sales_invoice_body
+from tests.ledger.helpers import assert_books_balance
 
 
 def errors(answer: Any) -> list[tuple[int, str | None, str]]:
@@ -275,7 +277,7 @@ def test_unmatched_payments_can_be_allocated_from_suspense(
         calls.append(kwargs)
         return 4321
 
-    monkeypatch.setattr(payments_service, "allocate_from_suspense", allocate)
+    monkeypatch.setattr(matching, "allocate_from_suspense", allocate)
     rid = unmatched[0]["id"]
     url = f"/api/kirjuri/referencepayments/{rid}/invoice"
     assert errors(client.put(url, json=999999, headers=tenant.headers)) == [(404, "invoiceId", "NOT_FOUND")]
@@ -292,13 +294,34 @@ def test_unmatched_payments_can_be_allocated_from_suspense(
     assert (shown["invoiceId"], shown["allocated"]) == (invoice["id"], True)
 
 
-def test_without_the_merged_matcher_manual_allocation_is_501(
-    client: TestClient, tenant: Tenant, imported: dict[str, Any]
+def test_a_payment_in_suspense_is_allocated_to_an_invoice_by_hand(
+    client: TestClient, tenant: Tenant, session_factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The real matcher posts a payment whose reference names no invoice to suspense; allocating
+    it by hand moves it from suspense to the invoice's receivable, and the books balance."""
+    with session_factory() as session:
+        add_bank_account(session, tenant.company_id)
+        session.commit()
+    import_records(client, tenant, monkeypatch, ParsedFile("CAMT054", reference_payments=(payment("SUS-1", "10.00"),)))
+    unmatched = client.get("/api/kirjuri/referencepayments/unmatched", headers=tenant.headers).json()["results"]
+    assert [p["archiveId"] for p in unmatched] == ["SUS-1"]
     invoice = approved_invoice(client, tenant, sales_invoice_body())
-    rid = client.get("/api/kirjuri/referencepayments/unmatched", headers=tenant.headers).json()["results"][0]["id"]
-    answer = client.put(f"/api/kirjuri/referencepayments/{rid}/invoice", json=invoice["id"], headers=tenant.headers)
-    assert answer.status_code == (200 if hasattr(matching, "allocate_from_suspense") else 501)
+    answer = client.put(
+        f"/api/kirjuri/referencepayments/{unmatched[0]['id']}/invoice", json=invoice["id"], headers=tenant.headers
+    )
+    assert answer.status_code == 200, answer.text
+    shown = client.get(f"/api/invoices/{invoice['id']}", headers=tenant.headers).json()
+    assert shown["status"] == "PARTLY_PAID"
+    assert client.get("/api/kirjuri/referencepayments/unmatched", headers=tenant.headers).json()["results"] == []
+    with session_factory() as session:
+        assert_books_balance(session, tenant.company_id)
+        suspense = accounts.code_for_role(session, company_id=tenant.company_id, role=chart.Role.SUSPENSE)
+        moved = session.scalars(
+            select(LedgerTransaction.amount_minor).where(
+                LedgerTransaction.company_id == tenant.company_id, LedgerTransaction.account == suspense
+            )
+        ).all()
+    assert sorted(moved) == [-1000, 1000]
 
 
 def test_another_company_sees_nothing_and_gets_404(

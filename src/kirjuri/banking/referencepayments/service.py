@@ -11,9 +11,6 @@ only.
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
 from sqlalchemy.orm import Session
 
 from kirjuri.banking import allocation
@@ -99,33 +96,6 @@ def _get(session: Session, *, company_id: int, payment_id: int) -> ReferencePaym
     return row
 
 
-def allocate_from_suspense(
-    session: Session,
-    *,
-    company_id: int,
-    invoice_id: int,
-    amount: Decimal,
-    payment_date: date,
-    suspense_receipt_id: int,
-    user_id: int | None,
-) -> int:
-    """The one call into `matching.allocate_from_suspense` (built in another branch of issue 6;
-    until it is merged this answers 501 `NOT_IMPLEMENTED`). Tests replace this function."""
-    allocate = getattr(matching, "allocate_from_suspense", None)
-    if allocate is None:
-        raise KirjuriError("NOT_IMPLEMENTED", 501)
-    event_id: int = allocate(
-        session,
-        company_id=company_id,
-        invoice_id=invoice_id,
-        amount=amount,
-        payment_date=payment_date,
-        suspense_receipt_id=suspense_receipt_id,
-        user_id=user_id,
-    )
-    return event_id
-
-
 def allocate_to_invoice(
     session: Session, *, company_id: int, payment_id: int, invoice_id: int, user_id: int
 ) -> ReferencePayment:
@@ -140,7 +110,7 @@ def allocate_to_invoice(
     )
     if invoice.currency != row.currency:
         raise KirjuriError("CURRENCY_MISMATCH", 400, "invoiceId")
-    event_id = allocate_from_suspense(
+    event_id = matching.allocate_from_suspense(
         session,
         company_id=company_id,
         invoice_id=invoice_id,
