@@ -4,8 +4,8 @@ tree with element paths, and reading one `Ntry` with its `TxDtls` (versions .001
 Invariants: every value read is checked where it is read, and a bad one is a `Problem` at its
 element path (`Stmt[1]/Ntry[3]/Amt`); an entry's amount is signed from the account owner's view
 (CRDT +, DBIT −) and in the account's currency; a batch's transactions add up to the entry; the
-literal `NOTPROVIDED` end-to-end id is no id. Only BOOK entries are final (DOMAIN.md §2.3.4); the
-caller skips the others.
+literal `NOTPROVIDED` end-to-end id is no id. Only BOOK entries are final (DOMAIN.md §2.3.4); the others are
+skipped unread.
 """
 
 from __future__ import annotations
@@ -177,7 +177,6 @@ class Entry:
     """One `Ntry`, read: `amount` signed, `transactions` its `TxDtls` in order."""
 
     node: Node
-    booked: bool
     archive_id: str
     booking_date: date
     value_date: date
@@ -187,14 +186,16 @@ class Entry:
     transactions: tuple[Transaction, ...]
 
 
-def read_entry(ntry: Node, *, account_currency: str | None, seen: set[str]) -> Entry:
-    """An `Ntry` and its transactions. The archive id must be new in the file (`seen`), the
-    currency the account's, and a batch's transactions must add up to the entry."""
+def read_entry(ntry: Node, *, account_currency: str | None, seen: set[str]) -> Entry | None:
+    """A booked `Ntry` and its transactions; None for an entry that is not booked (pending or
+    informational: not money yet, so not read further). The archive id must be new in the file
+    (`seen`), the currency the account's, and a batch's transactions must add up to the entry."""
     status_node = ntry.need("Sts")
     status = status_node.text("Cd") or status_node.text()
     if status is None:
         raise Problem("MISSING_ELEMENT", ntry.where("Sts"))
-    booked = status == "BOOK"
+    if status != "BOOK":
+        return None
     amt = ntry.need("Amt")
     ccy = amount_currency(amt)
     if account_currency is not None and ccy != account_currency:
@@ -205,9 +206,7 @@ def read_entry(ntry: Node, *, account_currency: str | None, seen: set[str]) -> E
     if booking is None:
         raise Problem("MISSING_ELEMENT", ntry.where("BookgDt"))
     valued = date_choice(ntry, "ValDt") or booking
-    archive = ntry.text("AcctSvcrRef")
-    if booked:
-        archive = common.archive_id(archive, ntry.where("AcctSvcrRef"), seen)
+    archive = common.archive_id(ntry.text("AcctSvcrRef"), ntry.where("AcctSvcrRef"), seen)
     transactions = tuple(
         read_transaction(tx, entry_sign=sign, currency=ccy)
         for details in ntry.all("NtryDtls")
@@ -215,8 +214,7 @@ def read_entry(ntry: Node, *, account_currency: str | None, seen: set[str]) -> E
     )
     entry = Entry(
         node=ntry,
-        booked=booked,
-        archive_id=archive or "",
+        archive_id=archive,
         booking_date=booking,
         value_date=valued,
         amount=sign * value,
@@ -224,7 +222,7 @@ def read_entry(ntry: Node, *, account_currency: str | None, seen: set[str]) -> E
         explanation_code=explanation_code(ntry),
         transactions=transactions,
     )
-    if booked and len(transactions) > 1:
+    if len(transactions) > 1:
         _check_batch(entry, seen)
     return entry
 

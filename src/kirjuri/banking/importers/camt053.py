@@ -88,7 +88,7 @@ def _statement(stmt: Node, problems: Problems, seen: set[str]) -> StatementRecor
             problems.add(problem)
             clean = False
             continue
-        if entry.booked:
+        if entry is not None:
             entries.append(_bank_entry(entry))
             total += entry.amount
     if clean and opening + total != closing:

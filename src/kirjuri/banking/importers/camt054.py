@@ -53,7 +53,7 @@ def _notification(ntfctn: Node, problems: Problems, seen: set[str]) -> list[Refe
         except Problem as problem:
             problems.add(problem)
             continue
-        if entry.booked:
+        if entry is not None:
             records.extend(_payments(entry, account_iban))
     return records
 
