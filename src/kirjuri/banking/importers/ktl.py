@@ -13,7 +13,7 @@ account (the 14-digit machine-format BBAN), 16–21 booking date, 22–27 paymen
 
 Invariants: every line is 90 characters and every field is checked where it is (`INVALID_DATE:
 line 3, positions 16-21`); the account becomes its IBAN (`FI` + ISO 7064 check digits + the BBAN,
-DOMAIN.md §2.2.4) and must be a valid one; a correction is a record with a negative amount; the
+DOMAIN.md §2.2.4) and the BBAN's last digit is its Luhn check digit; a correction is a record with a negative amount; the
 sum record agrees with the batch (`SUM_MISMATCH`); the reference loses only its zero padding;
 archive ids are unique in the file; KTL has no value date, so the value date is the booking date.
 """
@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from stdnum import luhn
 from stdnum.iso7064 import mod_97_10
 
 from kirjuri.banking.importers import common
@@ -143,7 +144,9 @@ def _header(line: str, number: int) -> None:
 
 def _account(line: str, number: int) -> str:
     bban, where = _field(line, number, 2, 15)
-    if _DIGITS.fullmatch(bban) is None:
+    # The last digit of a Finnish BBAN is its Luhn check digit (the IBAN's own check digits are
+    # computed here, so they cannot catch a mistyped account).
+    if _DIGITS.fullmatch(bban) is None or not luhn.is_valid(bban):
         raise Problem("INVALID_ACCOUNT", where)
     try:
         return common.iban("FI" + mod_97_10.calc_check_digits(bban + "FI") + bban, where)
