@@ -126,9 +126,7 @@ def test_every_field_of_the_sample(name: str) -> None:
 @pytest.mark.parametrize("name", [CAMT053_V02, CAMT053_V08])
 def test_entries_add_up_to_the_closing_balance(name: str) -> None:
     statement = parse_file((FILES / name).read_bytes()).statements[0]
-    assert statement.opening_balance + sum(e.amount for e in statement.entries) == (
-        statement.closing_balance
-    )
+    assert statement.opening_balance + sum(e.amount for e in statement.entries) == (statement.closing_balance)
     batch = statement.entries[0]
     assert sum(child.amount for child in batch.children) == batch.amount
 
@@ -140,7 +138,9 @@ def test_the_file_name_is_only_a_hint() -> None:
 def test_a_debit_opening_balance_is_negative() -> None:
     source = text(CAMT053_V02)
     source = mutate(source, "<Cd>OPBD</Cd>", "<CdtDbtInd>CRDT", "<CdtDbtInd>DBIT")
-    source = mutate(source, "<Cd>CLBD</Cd>", "11777.15</Amt>\n        <CdtDbtInd>CRDT", "8222.85</Amt>\n        <CdtDbtInd>DBIT")
+    source = mutate(
+        source, "<Cd>CLBD</Cd>", "11777.15</Amt>\n        <CdtDbtInd>CRDT", "8222.85</Amt>\n        <CdtDbtInd>DBIT"
+    )
     statement = parse_xml(source).statements[0]
     assert statement.opening_balance == Decimal("-10000.00")
     assert statement.closing_balance == Decimal("-8222.85")
@@ -199,14 +199,24 @@ BROKEN = [
     (FI_ENTRY, 'Ccy="EUR"', 'Ccy="USD"', "CURRENCY_MISMATCH: Stmt[1]/Ntry[3]/Amt/@Ccy"),
     (FI_ENTRY, 'Ccy="EUR"', 'Ccy="euro"', "INVALID_CURRENCY: Stmt[1]/Ntry[3]/Amt/@Ccy"),
     (FI_ENTRY, ' Ccy="EUR"', "", "INVALID_CURRENCY: Stmt[1]/Ntry[3]/Amt/@Ccy"),
-    (FI_ENTRY, "<Amt Ccy=\"EUR\">75.25</Amt>", "", "MISSING_ELEMENT: Stmt[1]/Ntry[3]/Amt"),
+    (FI_ENTRY, '<Amt Ccy="EUR">75.25</Amt>', "", "MISSING_ELEMENT: Stmt[1]/Ntry[3]/Amt"),
     (DEBIT, "2026-03-03", "2026-02-30", "INVALID_DATE: Stmt[1]/Ntry[4]/BookgDt/Dt"),
     (DEBIT, "<BookgDt><Dt>2026-03-03</Dt></BookgDt>", "", "MISSING_ELEMENT: Stmt[1]/Ntry[4]/BookgDt"),
-    (DEBIT, "<BookgDt><Dt>2026-03-03</Dt>", "<BookgDt><Date>2026-03-03</Date>", "MISSING_ELEMENT: Stmt[1]/Ntry[4]/BookgDt/Dt"),
+    (
+        DEBIT,
+        "<BookgDt><Dt>2026-03-03</Dt>",
+        "<BookgDt><Date>2026-03-03</Date>",
+        "MISSING_ELEMENT: Stmt[1]/Ntry[4]/BookgDt/Dt",
+    ),
     (DEBIT, "<ValDt><Dt>2026-03-03", "<ValDt><Dt>03.03.2026", "INVALID_DATE: Stmt[1]/Ntry[4]/ValDt/Dt"),
     (DEBIT, ">DBIT<", ">DEBIT<", "INVALID_CREDIT_DEBIT_INDICATOR: Stmt[1]/Ntry[4]/CdtDbtInd"),
     (DEBIT, "<CdtDbtInd>DBIT</CdtDbtInd>", "", "MISSING_ELEMENT: Stmt[1]/Ntry[4]/CdtDbtInd"),
-    (DEBIT, "DE89370400440532013000", "DE89370400440532013001", f"INVALID_IBAN: Stmt[1]/Ntry[4]/NtryDtls[1]/TxDtls[1]/RltdPties/CdtrAcct/Id/IBAN"),
+    (
+        DEBIT,
+        "DE89370400440532013000",
+        "DE89370400440532013001",
+        "INVALID_IBAN: Stmt[1]/Ntry[4]/NtryDtls[1]/TxDtls[1]/RltdPties/CdtrAcct/Id/IBAN",
+    ),
     (FEE, "<AcctSvcrRef>260303593497C001</AcctSvcrRef>", "", "MISSING_ELEMENT: Stmt[1]/Ntry[5]/AcctSvcrRef"),
     (FEE, "260303593497C001", "X" * 36, "INVALID_ARCHIVE_ID: Stmt[1]/Ntry[5]/AcctSvcrRef"),
     (MESSAGE, "260303593497A012", "260303593497A011", "DUPLICATE_ARCHIVE_ID: Stmt[1]/Ntry[6]/AcctSvcrRef"),

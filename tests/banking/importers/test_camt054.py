@@ -15,7 +15,9 @@ from tests.banking.importers.samples import CAMT054_V02, FILES, mutate, parse_xm
 ACCOUNT = "FI2112345600000785"
 
 
-def payment(archive_id: str, reference: str, amount: str, paid: date, payer: str, valued: date = date(2026, 3, 3)) -> ReferencePaymentRecord:
+def payment(
+    archive_id: str, reference: str, amount: str, paid: date, payer: str, *, valued: date = date(2026, 3, 3)
+) -> ReferencePaymentRecord:
     return ReferencePaymentRecord(
         archive_id=archive_id,
         account_iban=ACCOUNT,
@@ -33,7 +35,7 @@ EXPECTED = (
     payment("260303593497A002", "RF4510029", "1250.50", date(2026, 3, 2), "Oy Asiakas Ab"),
     payment("260303593497A003", "20240015", "89.90", date(2026, 3, 1), "Kauppa Virtanen Ky"),
     # No acceptance date: paid on the booking date; valued the next day.
-    payment("260303593497A011", "20240028", "75.25", date(2026, 3, 3), "Liisa Laskunmaksaja", date(2026, 3, 4)),
+    payment("260303593497A011", "20240028", "75.25", date(2026, 3, 3), "Liisa Laskunmaksaja", valued=date(2026, 3, 4)),
     # Left out: the credit without a reference, the debit with one.
 )
 
@@ -61,9 +63,7 @@ def test_a_batch_transaction_without_its_own_archive_id_gets_a_derived_one() -> 
 
 def test_a_pending_notification_entry_is_no_payment() -> None:
     source = mutate(text(CAMT054_V02), "A single reference payment", "<Sts>BOOK", "<Sts>PDNG")
-    assert [p.archive_id for p in parse_xml(source).reference_payments] == [
-        e.archive_id for e in EXPECTED[:3]
-    ]
+    assert [p.archive_id for p in parse_xml(source).reference_payments] == [e.archive_id for e in EXPECTED[:3]]
 
 
 TX = "Ntfctn[1]/Ntry[1]/NtryDtls[1]/TxDtls"
@@ -75,7 +75,12 @@ BROKEN = [
     ("<TxDtls>", ">124.00<", ">124.01<", "BATCH_SUM_MISMATCH: Ntfctn[1]/Ntry[1]"),
     ("<TxDtls>", "260303593497A002", "260303593497A001", f"DUPLICATE_ARCHIVE_ID: {TX}[2]/Refs/AcctSvcrRef"),
     ("<TxDtls>", "2026-03-01T21:05:00", "2026-03-01 21:05", f"INVALID_DATE: {TX}[3]/RltdDts/AccptncDtTm"),
-    ("A single reference payment", "<AcctSvcrRef>260303593497A011</AcctSvcrRef>", "", "MISSING_ELEMENT: Ntfctn[1]/Ntry[2]/AcctSvcrRef"),
+    (
+        "A single reference payment",
+        "<AcctSvcrRef>260303593497A011</AcctSvcrRef>",
+        "",
+        "MISSING_ELEMENT: Ntfctn[1]/Ntry[2]/AcctSvcrRef",
+    ),
     ("A single reference payment", "2026-03-04", "2026-03-32", "INVALID_DATE: Ntfctn[1]/Ntry[2]/ValDt/Dt"),
     ("A debit carrying", ">DBIT<", ">DR<", "INVALID_CREDIT_DEBIT_INDICATOR: Ntfctn[1]/Ntry[4]/CdtDbtInd"),
 ]

@@ -11,16 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import kirjuri.banking.importers as importers
+from kirjuri.banking import importers
 from kirjuri.banking.importers import parse_file
 from kirjuri.banking.xml import MAX_BANK_FILE_BYTES
 from kirjuri.core.errors import KirjuriError
 from tests.banking.importers.samples import CAMT053_V02, CAMT054_V02, FILES, KTL, refusal, text
 
 
-@pytest.mark.parametrize(
-    ("name", "expected"), [(CAMT053_V02, "CAMT053"), (CAMT054_V02, "CAMT054"), (KTL, "KTL")]
-)
+@pytest.mark.parametrize(("name", "expected"), [(CAMT053_V02, "CAMT053"), (CAMT054_V02, "CAMT054"), (KTL, "KTL")])
 def test_the_format_comes_from_the_content(name: str, expected: str) -> None:
     # A misleading name changes nothing.
     assert parse_file((FILES / name).read_bytes(), filename="statement.xml").format == expected
@@ -96,14 +94,16 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
  <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
  <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
 ]>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Id>&lol9;</Id></Stmt></BkToCstmrStmt></Document>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
+<BkToCstmrStmt><Stmt><Id>&lol9;</Id></Stmt></BkToCstmrStmt></Document>
 """
 
 
 def _external_entity(url: str) -> bytes:
     return f"""<?xml version="1.0"?>
 <!DOCTYPE Document [<!ENTITY secret SYSTEM "{url}">]>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Id>&secret;</Id></Stmt></BkToCstmrStmt></Document>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
+<BkToCstmrStmt><Stmt><Id>&secret;</Id></Stmt></BkToCstmrStmt></Document>
 """.encode()
 
 
@@ -176,7 +176,17 @@ def test_random_bytes_raise_nothing_but_a_400(data: bytes) -> None:
 
 
 @settings(deadline=None, max_examples=200)
-@given(st.sampled_from([b"0", b"02603031800", b"<", b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">']), st.binary(max_size=500))
+@given(
+    st.sampled_from(
+        [
+            b"0",
+            b"02603031800",
+            b"<",
+            b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">',
+        ]
+    ),
+    st.binary(max_size=500),
+)
 def test_random_bytes_after_a_plausible_start(start: bytes, rest: bytes) -> None:
     _only_kirjuri_errors(start + rest)
 

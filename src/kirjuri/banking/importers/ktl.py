@@ -13,9 +13,10 @@ account (the 14-digit machine-format BBAN), 16–21 booking date, 22–27 paymen
 
 Invariants: every line is 90 characters and every field is checked where it is (`INVALID_DATE:
 line 3, positions 16-21`); the account becomes its IBAN (`FI` + ISO 7064 check digits + the BBAN,
-DOMAIN.md §2.2.4) and the BBAN's last digit is its Luhn check digit; a correction is a record with a negative amount; the
-sum record agrees with the batch (`SUM_MISMATCH`); the reference loses only its zero padding;
-archive ids are unique in the file; KTL has no value date, so the value date is the booking date.
+DOMAIN.md §2.2.4) and the BBAN's last digit is its Luhn check digit; a correction is a record
+with a negative amount; the sum record agrees with the batch (`SUM_MISMATCH`); the reference
+loses only its zero padding; archive ids are unique in the file; KTL has no value date, so the
+value date is the booking date.
 """
 
 from __future__ import annotations
