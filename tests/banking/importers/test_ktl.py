@@ -193,7 +193,7 @@ def test_every_problem_of_the_file_is_listed() -> None:
 
 def test_the_answer_lists_at_most_fifty_problems() -> None:
     rows = lines()
-    broken = put(rows[1], 78, "XXXXXXXXXX")
-    messages = refusal(encode([rows[0], *[broken] * 80, rows[5]]))
+    broken = [put(put(rows[1], 78, "XXXXXXXXXX"), 28, f"ARCHIVE{n:09d}") for n in range(80)]
+    messages = refusal(encode([rows[0], *broken, rows[5]]))
     assert len(messages) == 50
     assert messages[49] == "INVALID_AMOUNT: line 51, positions 78-87"
