@@ -36,6 +36,8 @@ def parse(data: bytes, *, field: str = "file") -> Element:
     except ParseError as exc:
         line, column = exc.position
         raise KirjuriError(f"INVALID_XML: line {line}, column {column}", 400, field) from exc
+    except LookupError as exc:  # expat: an encoding declaration Python does not know
+        raise KirjuriError("INVALID_XML: unknown encoding", 400, field) from exc
 
 
 def namespace(root: Element) -> str:
