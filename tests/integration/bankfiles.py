@@ -60,6 +60,13 @@ class Debit:
     creditor: str = "Toimittaja Oy"
 
 
+def _balance(code: str, amount: Decimal, day: date) -> str:
+    return (
+        f'<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">{amount}</Amt>'
+        f"<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>{day}</Dt></Dt></Bal>\n"
+    )
+
+
 def camt053(iban: str, statement_id: str, opening: Decimal, debits: list[Debit]) -> bytes:
     """A camt.053.001.02 statement of the given debits (each an outgoing payment of the company)."""
     closing = opening - sum((d.amount for d in debits), Decimal(0))
@@ -79,6 +86,5 @@ def camt053(iban: str, statement_id: str, opening: Decimal, debits: list[Debit])
 <Stmt><Id>{statement_id}</Id><CreDtTm>2026-01-01T18:00:00</CreDtTm>
 <FrToDt><FrDtTm>{first}T00:00:00</FrDtTm><ToDtTm>{last}T23:59:59</ToDtTm></FrToDt>
 <Acct><Id><IBAN>{iban}</IBAN></Id><Ccy>EUR</Ccy></Acct>
-<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">{opening}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>{first}</Dt></Dt></Bal>
-<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">{closing}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>{last}</Dt></Dt></Bal>
+{_balance("OPBD", opening, first)}{_balance("CLBD", closing, last)}
 {entries}</Stmt></BkToCstmrStmt></Document>""".encode()

@@ -73,14 +73,10 @@ def payment_events(session_factory: sessionmaker[Session], company_id: int) -> i
         return session.scalar(select(func.count()).where(PaymentEvent.company_id == company_id)) or 0
 
 
+@pytest.mark.usefixtures("bank_account")
 @pytest.mark.parametrize(("name", "writer"), [("viite.xml", camt054), ("viite.txt", ktl)])
 def test_a_reference_payment_file_pays_the_sent_invoice_once(
-    client: TestClient,
-    tenant: Tenant,
-    session_factory: sessionmaker[Session],
-    bank_account: dict[str, Any],
-    name: str,
-    writer: Any,
+    client: TestClient, tenant: Tenant, session_factory: sessionmaker[Session], name: str, writer: Any
 ) -> None:
     invoice = sent_invoice(client, tenant)
     data = writer(IBAN, [incoming(invoice, "E2E0000000000001")])
