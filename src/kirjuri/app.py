@@ -27,6 +27,7 @@ from kirjuri.attachments.router import router as attachments_router
 from kirjuri.auth.pages import router as auth_pages_router
 from kirjuri.auth.router import root_router as auth_root_router
 from kirjuri.auth.router import router as auth_router
+from kirjuri.banking.payments.router import router as payments_router
 from kirjuri.companies.router import public_router as status_router
 from kirjuri.companies.router import router as companies_router
 from kirjuri.config import Settings, get_settings
@@ -69,6 +70,7 @@ API_ROUTERS = [
     invoice_send_router,
     invoices_router,
     tax_return_router,
+    payments_router,
 ]
 # … and the browser pages at the host root.
 PAGE_ROUTERS = [auth_root_router, auth_pages_router, portal_router]

@@ -4,6 +4,7 @@ from kirjuri.api.models import IdempotencyRecord
 from kirjuri.attachments.models import Attachment
 from kirjuri.auth.models import ApiKey, AuthorizationCode, OAuthClient, Token
 from kirjuri.banking.accounts.models import BankAccount
+from kirjuri.banking.payments.models import Payment
 from kirjuri.companies.models import Company, CompanySetting, CompanyUser, User, VerifierList, VerifierListMember
 from kirjuri.currencies.models import ExchangeRate
 from kirjuri.db.base import Base
@@ -67,6 +68,7 @@ __all__ = [
     "OAuthClient",
     "PartnerGroup",
     "PartnerGroupMember",
+    "Payment",
     "PaymentEvent",
     "Product",
     "ProductGroup",
