@@ -33,7 +33,7 @@ import pycountry
 
 from kirjuri.core.countries import ISO_ALPHA2
 from kirjuri.core.errors import KirjuriError, forbidden
-from kirjuri.core.money import decimal_places, from_minor, plain
+from kirjuri.core.money import decimal_places, from_minor
 
 if TYPE_CHECKING:
     from kirjuri.banking.payments.models import Payment
@@ -182,7 +182,7 @@ def event_payload(payment: Payment) -> dict[str, Any]:
         "invoiceId": payment.invoice_id,
         "customId": payment.custom_id,
         "status": payment.status,
-        "amount": plain(from_minor(payment.amount_minor)),
+        "amount": f"{from_minor(payment.amount_minor):.2f}",
         "currency": payment.currency,
         "paymentDate": payment.payment_date.isoformat(),
     }

@@ -141,7 +141,7 @@ def _transfer(
         },
     )
     return {
-        "amount": plain(round_money(item.amount)),
+        "amount": f"{round_money(item.amount):.2f}",
         "paymentDate": item.payment_date.isoformat(),
         "paymentMethod": item.payment_method.value,
         "payerAccountId": payer.id,
@@ -213,7 +213,7 @@ def _summary(items: Sequence[dict[str, Any]]) -> str:
     ]
     if len(items) > SUMMARY_ITEMS:
         total = sum((Decimal(i["amount"]) for i in items), Decimal(0))
-        lines.append(f"… and {len(items) - SUMMARY_ITEMS} more ({len(items)} payments, {plain(total)} in all)")
+        lines.append(f"… and {len(items) - SUMMARY_ITEMS} more ({len(items)} payments, {total:.2f} in all)")
     return "\n".join(lines)
 
 
@@ -289,7 +289,7 @@ def request_removal(
     _removable(session, company_id=company_id, payment_id=payment_id, delete=delete)
     verb = "Delete" if delete else "Cancel"
     summary = (
-        f"{verb} payment {payment.id}: {plain(from_minor(payment.amount_minor))} {payment.currency} "
+        f"{verb} payment {payment.id}: {from_minor(payment.amount_minor):.2f} {payment.currency} "
         f"to {payment.recipient_name} ({payment.recipient_iban}) on {payment.payment_date.isoformat()}"
     )
     return mfa_service.start(
@@ -468,7 +468,7 @@ def _remove(session: Session, transaction: MfaTransaction, *, delete: bool) -> d
             invoice=invoice,
             user_id=transaction.user_id,
             action=action.value,
-            details=f"{plain(from_minor(payment.amount_minor))} {payment.currency}, {payment.payment_date.isoformat()}",
+            details=f"{from_minor(payment.amount_minor):.2f} {payment.currency}, {payment.payment_date.isoformat()}",
         )
     session.flush()
     message = rules.DELETED_MESSAGE if delete else rules.CANCELLED_MESSAGE
