@@ -50,11 +50,11 @@ def _reset_clock() -> Iterator[None]:
 
 
 @pytest.fixture()
-def events(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
-    seen: list[tuple[str, dict[str, Any]]] = []
+def events(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str, dict[str, Any]]]:
+    seen: list[tuple[int, str, dict[str, Any]]] = []
 
     def emit(_session: Session, *, company_id: int, event_type: str, payload: dict[str, Any]) -> None:
-        seen.append((event_type, payload))
+        seen.append((company_id, event_type, payload))
 
     monkeypatch.setattr(outbox, "emit", emit)
     return seen
@@ -113,7 +113,7 @@ def test_one_valid_file_per_account_and_date(
     tenant: Tenant,
     session_factory: sessionmaker[Session],
     tmp_path: Path,
-    events: list[tuple[str, dict[str, Any]]],
+    events: list[tuple[int, str, dict[str, Any]]],
 ) -> None:
     ready_to_pay(session_factory, tenant)
     add_account(session_factory, tenant.company_id, iban=SECOND_PAYER_IBAN, bic=None, default_for_payment=False)
@@ -174,7 +174,8 @@ def test_one_valid_file_per_account_and_date(
         assert invoice_of(client, tenant.headers, invoice["id"])["status"] == "PAYMENT_SENT_TO_BANK"
     listed = client.get("/api/payments", headers=tenant.headers).json()["results"]
     assert {r["status"] for r in listed} == {"PAYMENT_SENT_TO_BANK"}
-    assert sorted(p["paymentId"] for e, p in events if e == "payment.sent_to_bank") == sorted(ids)
+    mine = [p["paymentId"] for c, e, p in events if e == "payment.sent_to_bank" and c == tenant.company_id]
+    assert sorted(mine) == sorted(ids)
     # Sent payments can no longer be cancelled or deleted; nothing is left to send.
     for method, path in (("PUT", f"/api/payments/{ids[0]}/cancel"), ("DELETE", f"/api/payments/{ids[0]}")):
         answer = client.request(method, path, headers=tenant.headers)
@@ -232,7 +233,7 @@ def test_settlement_pays_the_invoice_once_with_balanced_books(
     other_tenant: Tenant,
     session_factory: sessionmaker[Session],
     tmp_path: Path,
-    events: list[tuple[str, dict[str, Any]]],
+    events: list[tuple[int, str, dict[str, Any]]],
 ) -> None:
     ready_to_pay(session_factory, tenant)
     sent_invoice, queued_invoice = approved_purchase(client, tenant), approved_purchase(client, tenant)
@@ -281,5 +282,5 @@ def test_settlement_pays_the_invoice_once_with_balanced_books(
         assert_books_balance(session, tenant.company_id)
     balances = client.get("/api/payments/paymentevents?invoiceId=" + str(sent_invoice["id"]), headers=tenant.headers)
     assert [r["status"] for r in balances.json()["results"]] == ["PAID"]
-    assert [p["paymentId"] for e, p in events if e == "payment.completed"] == [sent]
+    assert [(c, p["paymentId"]) for c, e, p in events if e == "payment.completed"] == [(tenant.company_id, sent)]
     assert bank != payables
