@@ -21,7 +21,13 @@ from tests.invoicing.test_lifecycle_api import invoice_of, put, verifier_list
 
 PAYER_IBAN = "FI2112345600000785"
 SECOND_PAYER_IBAN = "FI5810171000000122"
-PAYEE_ADDRESS = {"name": "Toimittaja Oy", "street": "Tehdaskatu 1", "zip": "33100", "city": "Tampere", "country": "FINLAND"}
+PAYEE_ADDRESS = {
+    "name": "Toimittaja Oy",
+    "street": "Tehdaskatu 1",
+    "zip": "33100",
+    "city": "Tampere",
+    "country": "FINLAND",
+}
 
 
 def future(days: int = 3) -> date:

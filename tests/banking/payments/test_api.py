@@ -66,7 +66,9 @@ def payer(tenant: Tenant, session_factory: sessionmaker[Session]) -> Tenant:
 def _count(session_factory: sessionmaker[Session], company_id: int) -> int:
     with session_factory() as session:
         return int(
-            session.execute(select(func.count()).select_from(Payment).where(Payment.company_id == company_id)).scalar_one()
+            session.execute(
+                select(func.count()).select_from(Payment).where(Payment.company_id == company_id)
+            ).scalar_one()
         )
 
 
@@ -186,9 +188,7 @@ def test_mfa_statuses_of_a_payment(
     assert _count(session_factory, payer.company_id) == 1
 
 
-def test_a_batch_is_all_or_nothing(
-    client: TestClient, payer: Tenant, session_factory: sessionmaker[Session]
-) -> None:
+def test_a_batch_is_all_or_nothing(client: TestClient, payer: Tenant, session_factory: sessionmaker[Session]) -> None:
     first, second = approved_purchase(client, payer), approved_purchase(client, payer)
     bad = item(second, recipientNameAndAddress={"name": "Toimittaja Oy", "country": "FINLAND"})
     answer = _post(client, payer, [item(first), bad])
@@ -233,7 +233,10 @@ def test_the_confirmation_checks_again_and_writes_nothing_when_things_changed(
         ({"amount": 0}, (400, "payments[0].amount", "INVALID_AMOUNT")),
         ({"amount": 1.005}, (400, "payments[0].amount", "TOO_MANY_DECIMALS")),
         ({"paymentDate": "2020-01-01"}, (400, "payments[0].paymentDate", "PAYMENT_DATE_IN_THE_PAST")),
-        ({"paymentMethod": "FINNISH_FOREIGN_PAYMENT"}, (400, "payments[0].paymentMethod", "UNSUPPORTED_PAYMENT_METHOD")),
+        (
+            {"paymentMethod": "FINNISH_FOREIGN_PAYMENT"},
+            (400, "payments[0].paymentMethod", "UNSUPPORTED_PAYMENT_METHOD"),
+        ),
         ({"recipientBankAccount": "FI00 1234"}, (400, "payments[0].recipientBankAccount", "INVALID_IBAN")),
         ({"recipientBicCode": "NOTABIC!"}, (400, "payments[0].recipientBicCode", "INVALID_BIC")),
         (
@@ -252,7 +255,10 @@ def test_the_confirmation_checks_again_and_writes_nothing_when_things_changed(
             {"bankReferenceCode": "1232", "message": "hei"},
             (400, "payments[0].message", "REFERENCE_AND_MESSAGE"),
         ),
-        ({"payerBankAccount": "FI4950009420028730"}, (400, "payments[0].payerBankAccount", "PAYER_BANK_ACCOUNT_NOT_FOUND")),
+        (
+            {"payerBankAccount": "FI4950009420028730"},
+            (400, "payments[0].payerBankAccount", "PAYER_BANK_ACCOUNT_NOT_FOUND"),
+        ),
         ({"message": "x" * 141}, (400, "payments[0].message", "TOO_LONG")),
     ],
 )
@@ -276,14 +282,18 @@ def test_payable_invoices_and_accounts(
     assert errors(_post(client, tenant, [item(invoice)])) == [
         (400, "payments[0].payerBankAccount", "PAYER_BANK_ACCOUNT_REQUIRED")
     ]
-    add_account(session_factory, tenant.company_id, iban=SECOND_PAYER_IBAN, allow_payments=False, default_for_payment=False)
+    add_account(
+        session_factory, tenant.company_id, iban=SECOND_PAYER_IBAN, allow_payments=False, default_for_payment=False
+    )
     assert errors(_post(client, tenant, [item(invoice, payerBankAccount=SECOND_PAYER_IBAN)])) == [
         (400, "payments[0].payerBankAccount", "PAYMENTS_NOT_ALLOWED_FROM_ACCOUNT")
     ]
     add_account(session_factory, tenant.company_id)
     # A sales invoice is not paid out; a draft purchase invoice is not yet payable; an empty batch.
     sales = post_invoice(client, tenant, body_of("SALES_INVOICE"))
-    assert errors(_post(client, tenant, [item(sales)])) == [(403, "payments[0].invoiceId", "ACTION_NOT_ALLOWED_FOR_TYPE")]
+    assert errors(_post(client, tenant, [item(sales)])) == [
+        (403, "payments[0].invoiceId", "ACTION_NOT_ALLOWED_FOR_TYPE")
+    ]
     draft = post_invoice(client, tenant, body_of("PURCHASE_INVOICE"))
     assert errors(_post(client, tenant, [item(draft)])) == [(403, "payments[0].invoiceId", "INVALID_STATUS_TRANSITION")]
     assert errors(_post(client, tenant, [])) == [(400, "payments", "PAYMENTS_REQUIRED")]
@@ -303,9 +313,11 @@ def test_rights(client: TestClient, payer: Tenant, session_factory: sessionmaker
     viewer = add_colleague(session_factory, settings, payer)  # read-only rights
     answer = client.post("/api/payments", json={"payments": [item(invoice)]}, headers=viewer.headers)
     assert errors(answer) == [(403, None, "INSUFFICIENT_RIGHTS")]
-    assert errors(client.post("/api/payments/directbanktransfers", json={"directBankTransfers": [transfer()]}, headers=viewer.headers)) == [
-        (403, None, "INSUFFICIENT_RIGHTS")
-    ]
+    assert errors(
+        client.post(
+            "/api/payments/directbanktransfers", json={"directBankTransfers": [transfer()]}, headers=viewer.headers
+        )
+    ) == [(403, None, "INSUFFICIENT_RIGHTS")]
 
 
 def test_direct_bank_transfers(
@@ -319,7 +331,12 @@ def test_direct_bank_transfers(
     assert errors(bad) == [(400, "directBankTransfers[1].currencyCode", "UNSUPPORTED_CURRENCY")]
     answer = client.post(
         "/api/payments/directbanktransfers",
-        json={"directBankTransfers": [transfer(), transfer(customId=None, message=None, bankReferenceCode="RF332348236", bankReferenceCodeType="RF")]},
+        json={
+            "directBankTransfers": [
+                transfer(),
+                transfer(customId=None, message=None, bankReferenceCode="RF332348236", bankReferenceCodeType="RF"),
+            ]
+        },
         headers=payer.headers,
     )
     assert answer.status_code == 202, answer.text
@@ -336,7 +353,11 @@ def test_direct_bank_transfers(
     deprecated = client.put(f"/api/payments/{transaction}/confirm", headers=payer.headers).json()
     assert deprecated == {"PaymentSummaries": done["directBankTransfers"]}
     one = client.get(f"/api/payments/{rows[0]['paymentId']}", headers=payer.headers).json()
-    assert (one["invoiceId"] if "invoiceId" in one else None, one["amount"], one["message"]) == (None, 40.25, "Vuokra marraskuu")
+    assert (one.get("invoiceId"), one["amount"], one["message"]) == (
+        None,
+        40.25,
+        "Vuokra marraskuu",
+    )
     # Cancel works, delete is for invoice payments only.
     assert errors(client.delete(f"/api/payments/{rows[0]['paymentId']}", headers=payer.headers)) == [
         (403, None, "NOT_AN_INVOICE_PAYMENT")
@@ -368,7 +389,10 @@ def test_cancel_and_delete_return_the_invoice(
     assert client.put(f"/api/payments/{transaction}/confirm", headers=payer.headers).json() == {
         "InfoMessage": {"message": "Payment cancelled"}
     }
-    assert client.get(f"/api/payments/{cancelled}", headers=payer.headers).json()["status"] == "PAYMENT_TRANSACTION_REMOVED"
+    assert (
+        client.get(f"/api/payments/{cancelled}", headers=payer.headers).json()["status"]
+        == "PAYMENT_TRANSACTION_REMOVED"
+    )
     assert invoice_of(client, payer.headers, first["id"])["status"] == "APPROVED"
     assert trail(client, payer.headers, first["id"])[-1]["action"] == "CANCEL_PAYMENT_TRANSACTION"
     # Cancelling twice: already removed.
@@ -405,9 +429,7 @@ def test_a_partly_paid_invoice_goes_back_to_partly_paid(
     assert invoice_of(client, payer.headers, invoice["id"])["status"] == "PARTLY_PAID"
 
 
-def test_search_and_payment_events(
-    client: TestClient, payer: Tenant, session_factory: sessionmaker[Session]
-) -> None:
+def test_search_and_payment_events(client: TestClient, payer: Tenant, session_factory: sessionmaker[Session]) -> None:
     first, second = approved_purchase(client, payer), approved_purchase(client, payer)
     early, late = pay(
         client,
@@ -451,7 +473,9 @@ def test_search_and_payment_events(
         json={"paymentDate": clock.now().date().isoformat(), "amount": "25.50", "currency": "EUR"},
         headers=payer.headers,
     )
-    found = client.get(f"/api/payments/paymentevents?invoiceId={third['id']}&invoiceId={first['id']}", headers=payer.headers)
+    found = client.get(
+        f"/api/payments/paymentevents?invoiceId={third['id']}&invoiceId={first['id']}", headers=payer.headers
+    )
     assert found.status_code == 200, found.text
     assert [(r["invoiceId"], r["amount"], r["status"]) for r in found.json()["results"]] == [
         (third["id"], 25.5, "MARKED_PAID")
@@ -467,7 +491,10 @@ def test_search_and_payment_events(
 
 def test_error_messages_and_salary_payments(client: TestClient, payer: Tenant) -> None:
     answer = client.get("/api/payments/errormessages?type=PAYMENT_ERROR&status=ALL", headers=payer.headers)
-    assert answer.json() == {"results": [], "meta": {"pageNumber": 0, "pageSize": 50, "resultCount": 0, "totalCount": 0}}
+    assert answer.json() == {
+        "results": [],
+        "meta": {"pageNumber": 0, "pageSize": 50, "resultCount": 0, "totalCount": 0},
+    }
     assert client.get("/api/payments/errormessages?type=NOPE", headers=payer.headers).status_code == 400
     for method, path in (
         ("GET", "/api/payments/directsalarypayments"),

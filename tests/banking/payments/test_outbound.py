@@ -87,9 +87,7 @@ def read(path: Path) -> dict[str, Any]:
                 "amount": Decimal(amount.text or ""),
                 "currency": amount.get("Ccy"),
                 "name": _text(tx, "p:Cdtr/p:Nm"),
-                "address": {
-                    child.tag.split("}")[1]: child.text for child in tx.findall("p:Cdtr/p:PstlAdr/*", NS)
-                },
+                "address": {child.tag.split("}")[1]: child.text for child in tx.findall("p:Cdtr/p:PstlAdr/*", NS)},
                 "iban": _text(tx, "p:CdtrAcct/p:Id/p:IBAN"),
                 "scor": _text(tx, "p:RmtInf/p:Strd/p:CdtrRefInf/p:Tp/p:CdOrPrtry/p:Cd"),
                 "reference": _text(tx, "p:RmtInf/p:Strd/p:CdtrRefInf/p:Ref"),
@@ -126,7 +124,12 @@ def test_one_valid_file_per_account_and_date(
             item(invoices[0]),
             item(invoices[1], amount=100, message="Lasku S-2001, osa 1"),
             item(invoices[2], payerBankAccount=SECOND_PAYER_IBAN),
-            item(invoices[3], paymentDate=future(5).isoformat(), bankReferenceCode="RF332348236", bankReferenceCodeType="RF"),
+            item(
+                invoices[3],
+                paymentDate=future(5).isoformat(),
+                bankReferenceCode="RF332348236",
+                bankReferenceCodeType="RF",
+            ),
         ],
     )
     events.clear()
@@ -228,6 +231,7 @@ def _entry(payment_id: int | str | None, amount: str, **changes: Any) -> BankEnt
 
 
 def test_settlement_pays_the_invoice_once_with_balanced_books(
+    *,
     client: TestClient,
     tenant: Tenant,
     other_tenant: Tenant,
@@ -267,9 +271,12 @@ def test_settlement_pays_the_invoice_once_with_balanced_books(
     paid = invoice_of(client, tenant.headers, sent_invoice["id"])
     assert (paid["status"], paid["paymentDate"]) == ("PAID", booked.isoformat())
     assert client.get(f"/api/payments/{sent}", headers=tenant.headers).json()["status"] == "PAID"
-    assert client.get(f"/api/payments?invoiceId={sent_invoice['id']}", headers=tenant.headers).json()["results"][0][
-        "paidAmount"
-    ] == 125.5
+    assert (
+        client.get(f"/api/payments?invoiceId={sent_invoice['id']}", headers=tenant.headers).json()["results"][0][
+            "paidAmount"
+        ]
+        == 125.5
+    )
     with session_factory() as session:
         (event,) = session.scalars(
             select(PaymentEvent).where(

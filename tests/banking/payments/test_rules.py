@@ -36,7 +36,10 @@ def test_a_payee_needs_a_town_and_a_country(address: dict[str, str], code: str, 
             {"street": "Katu 1", "zip": "00100", "city": "Helsinki", "country": "FINLAND"},
             {"street_name": "Katu 1", "postcode": "00100", "town": "Helsinki", "country": "FI"},
         ),
-        ({"city": "Berlin", "country": "GERMANY", "subdivision": "BE"}, {"town": "Berlin", "country": "DE", "country_subdivision": "BE"}),
+        (
+            {"city": "Berlin", "country": "GERMANY", "subdivision": "BE"},
+            {"town": "Berlin", "country": "DE", "country_subdivision": "BE"},
+        ),
         ({"city": "Paris", "country": "FRANCE"}, {"town": "Paris", "country": "FR"}),
     ],
 )
