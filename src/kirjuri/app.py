@@ -28,6 +28,7 @@ from kirjuri.auth.pages import router as auth_pages_router
 from kirjuri.auth.router import root_router as auth_root_router
 from kirjuri.auth.router import router as auth_router
 from kirjuri.banking.accounts.router import router as bank_accounts_router
+from kirjuri.banking.payments.router import router as payments_router
 from kirjuri.banking.referencepayments.router import router as referencepayments_router
 from kirjuri.banking.statements.import_router import router as bank_import_router
 from kirjuri.banking.statements.router import router as bankstatements_router
@@ -77,6 +78,7 @@ API_ROUTERS = [
     bankstatements_router,
     referencepayments_router,
     bank_accounts_router,
+    payments_router,
 ]
 # … and the browser pages at the host root.
 PAGE_ROUTERS = [auth_root_router, auth_pages_router, portal_router]

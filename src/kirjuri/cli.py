@@ -26,12 +26,12 @@ apikey_app = typer.Typer(help="API keys of users.", no_args_is_help=True)
 mfa_app = typer.Typer(help="Two-step verification: list, confirm or reject a user's pending transactions.")
 invoices_app = typer.Typer(help="Invoices: deliver the queued invoice e-mails.")
 rates_app = typer.Typer(help="Exchange rates: import ECB reference rates or a bank's own rates.", no_args_is_help=True)
+bank_app = typer.Typer(help="Bank files: import camt.053, camt.054, KTL; send queued payments.", no_args_is_help=True)
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(mfa_app, name="mfa")
 app.add_typer(rates_app, name="rates")
 app.add_typer(invoices_app, name="invoices")
-bank_app = typer.Typer(help="Bank files in: camt.053, camt.054 and KTL.", no_args_is_help=True)
 app.add_typer(bank_app, name="bank")
 console = Console(stderr=True, soft_wrap=True)
 
@@ -207,6 +207,7 @@ def _mfa_user_id(session: Session, username: str) -> int:
 
 def _mfa_decide(transaction_id: str, username: str, *, approve: bool) -> None:
     # companies.service registers the USER_UPDATE handler; areas with more kinds add theirs on import.
+    import kirjuri.banking.payments.service
     import kirjuri.companies.service
     import kirjuri.invoicing.payments  # noqa: F401
     from kirjuri.core.errors import KirjuriError
@@ -222,6 +223,22 @@ def _mfa_decide(transaction_id: str, username: str, *, approve: bool) -> None:
         console.print(f"[red]{exc.code}[/red] ({exc.status})")
         raise typer.Exit(1) from exc
     sys.stdout.write(f"{transaction_id} {status}\n")
+
+
+@bank_app.command("send")
+def bank_send(
+    outbound: Annotated[Path | None, typer.Option(help="Folder for the files (default: the setting).")] = None,
+) -> None:
+    """Write the queued outgoing payments as pain.001.001.09 files, one per debtor account and
+    execution date; the payments and their invoices move to PAYMENT_SENT_TO_BANK."""
+    from kirjuri.banking.payments.outbound import write_due_files
+    from kirjuri.core import clock
+
+    with unit_of_work() as session:
+        written = write_due_files(session, now=clock.now(), directory=outbound)
+    for path in written:
+        sys.stdout.write(f"{path}\n")
+    console.print(f"wrote {len(written)} payment file(s)")
 
 
 @invoices_app.command("deliver")
@@ -271,7 +288,11 @@ def mfa_list(username: Annotated[str, typer.Option(help="User whose pending tran
     with unit_of_work() as session:
         for tx in mfa_service.pending_for_user(session, user_id=_mfa_user_id(session, username)):
             expires = mfa_rules.expires_at(tx.created_at).isoformat(timespec="seconds")
-            sys.stdout.write(f"{tx.id}\t{tx.kind}\tcompany {tx.company_id}\texpires {expires}\n")
+            # What the change does (payee, amount, date of a payment), when the area wrote it down.
+            summary = str(tx.payload.get("summary", "")).replace("\n", "; ")
+            sys.stdout.write(
+                f"{tx.id}\t{tx.kind}\tcompany {tx.company_id}\texpires {expires}\t{summary}\n".replace("\t\n", "\n")
+            )
 
 
 @mfa_app.command("confirm")

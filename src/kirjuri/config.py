@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     login_attempts_per_minute: int = 5
     log_level: str = "INFO"
     var_dir: Path = Path("./var")
+    # Where `kirjuri bank send` writes pain.001 credit transfer files for the bank connector.
+    bank_outbound_dir: Path = Path("./var/bank/outbound")
     # Invoice e-mail: the From address, and the SMTP server the worker delivers through. Without
     # `smtp_host` the messages stay as .eml files in var/outbox/mail (the sandbox needs no mail server).
     mail_sender: str | None = None

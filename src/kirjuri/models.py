@@ -4,6 +4,7 @@ from kirjuri.api.models import IdempotencyRecord
 from kirjuri.attachments.models import Attachment
 from kirjuri.auth.models import ApiKey, AuthorizationCode, OAuthClient, Token
 from kirjuri.banking.accounts.models import BankAccount
+from kirjuri.banking.payments.models import Payment
 from kirjuri.banking.referencepayments.models import ReferencePayment
 from kirjuri.banking.statements.models import BankStatement, BankStatementEvent
 from kirjuri.companies.models import Company, CompanySetting, CompanyUser, User, VerifierList, VerifierListMember
@@ -71,6 +72,7 @@ __all__ = [
     "OAuthClient",
     "PartnerGroup",
     "PartnerGroupMember",
+    "Payment",
     "PaymentEvent",
     "Product",
     "ProductGroup",

@@ -35,7 +35,8 @@ APPROVAL, verify → VERIFICATION, sendToCirculation → SEND_TO_CIRCULATION, se
 DENY_PAYMENT, unfinished → UNFINISHED, markpaid → MARKED_PAID, payment_queued → SENT_FOR_PAYMENT,
 payment → ALLOCATE_PAYMENT_MANUALLY, convert → CONVERTED_TO_INVOICE; payment_sent (the bank took
 the queued payment) records nothing of its own. Undoing a marked payment records
-DELETED_PAID_ELSEWHERE_PAYMENT_TRANSACTION (`invoicing.payments`). The sending's `send` gets its
+DELETED_PAID_ELSEWHERE_PAYMENT_TRANSACTION (`invoicing.payments`), undoing a queued payment
+CANCEL_PAYMENT_TRANSACTION or DELETED_PAYMENT_TRANSACTION (`unqueue_payment`). The sending's `send` gets its
 SEND event, with the sent document, from `apply` (`sent_document_id`) — it records no other.
 The enum has no invalidation: Kirjuri stores its own action
 INVALIDATION, which the audit trail shows with no `action` and the details "INVALIDATED" (see
@@ -66,7 +67,7 @@ from sqlalchemy.orm import Session
 
 from kirjuri.companies import repository as companies_repository
 from kirjuri.core import clock
-from kirjuri.core.errors import forbidden
+from kirjuri.core.errors import KirjuriError, forbidden
 from kirjuri.invoicing import access, circulation, events, transitions
 from kirjuri.invoicing.lifecycle_schemas import InvoiceTransaction, InvoiceTransactionAction
 from kirjuri.invoicing.models import Invoice, InvoiceEvent
@@ -225,6 +226,18 @@ def apply(
             details=details,
             sent_document_id=sent_document_id,
         )
+    session.flush()
+    return invoice.status
+
+
+def unqueue_payment(session: Session, *, invoice: Invoice, user_id: int | None, action: str, details: str) -> str:
+    """A queued payment cancelled or deleted before it went to the bank (`banking.payments`): the
+    invoice leaves PAYMENT_QUEUED for APPROVED, or PARTLY_PAID when earlier payments remain, and
+    the audit trail records `action` (CANCEL_PAYMENT_TRANSACTION, DELETED_PAYMENT_TRANSACTION)."""
+    if invoice.status != transitions.PAYMENT_QUEUED:
+        raise KirjuriError("INVALID_STATUS_TRANSITION", 403)
+    move(session, invoice=invoice, status=transitions.PARTLY_PAID if invoice.paid_minor else transitions.APPROVED)
+    record(session, invoice=invoice, action=action, user_id=user_id, details=details)
     session.flush()
     return invoice.status
 

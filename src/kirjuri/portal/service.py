@@ -128,6 +128,10 @@ def pending_confirmations(session: Session, *, user_id: int) -> list[Confirmatio
 
 
 def _details(payload: dict[str, Any], limit: int = 600) -> str:
+    if isinstance(payload.get("summary"), str):
+        # The area's own words for what confirming does (payee, amount and date of a payment).
+        summary: str = payload["summary"]
+        return summary if len(summary) <= limit else summary[: limit - 1] + "…"
     text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True, default=str)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
