@@ -51,9 +51,9 @@ def _before_flush(session: Session, _flush: UOWTransaction, _instances: object) 
 
 @event.listens_for(Session, "do_orm_execute")
 def _on_execute(state: ORMExecuteState) -> None:
-    if _KEY in state.session.info and (state.is_insert or state.is_update or state.is_delete):
-        if getattr(state.statement, "table", None) in _WATCHED:
-            forget(state.session)
+    writes = state.is_insert or state.is_update or state.is_delete
+    if _KEY in state.session.info and writes and getattr(state.statement, "table", None) in _WATCHED:
+        forget(state.session)
 
 
 @event.listens_for(Session, "after_commit")

@@ -621,10 +621,8 @@ def create_invoice(
     """`POST /invoices`: a new invoice (UNFINISHED) with its number, rows, ledger receipt (booked
     types) and a CREATED event. `add_collection_penal_costs` adds nothing yet (see the module
     docstring); `actor`: the user's name when the caller knows it (else it is read)."""
-    return _create(
-        session, company_id=company_id, user_id=user_id, body=body, add_collection_penal_costs=add_collection_penal_costs,
-        actor=actor,
-    )[0]  # fmt: skip
+    penal = add_collection_penal_costs
+    return _create(session, company_id=company_id, user_id=user_id, body=body, penal=penal, actor=actor)[0]
 
 
 def create_invoice_wire(
@@ -638,10 +636,8 @@ def create_invoice_wire(
 ) -> tuple[Invoice, schemas.Invoice]:
     """`create_invoice`, and the new invoice as `to_wire` shows it — built from what was just
     written (its rows; a new invoice has no checkers nor attachments), not read back."""
-    invoice, rows = _create(
-        session, company_id=company_id, user_id=user_id, body=body, add_collection_penal_costs=add_collection_penal_costs,
-        actor=actor,
-    )  # fmt: skip
+    penal = add_collection_penal_costs
+    invoice, rows = _create(session, company_id=company_id, user_id=user_id, body=body, penal=penal, actor=actor)
     sum_infos = sum_info_many(session, company_id=company_id, invoices=[invoice])
     return invoice, _wire(invoice, rows, [], None, sum_infos)
 
@@ -652,10 +648,10 @@ def _create(
     company_id: int,
     user_id: int,
     body: schemas.Invoice,
-    add_collection_penal_costs: bool,
+    penal: bool,
     actor: str | None,
 ) -> tuple[Invoice, list[InvoiceRow]]:
-    del add_collection_penal_costs  # no collection automation setting exists yet
+    del penal  # `addCollectionPenalCosts`: no collection automation setting exists yet
     company = _company(session, company_id)
     checked = _check(session, company=company, body=body)
     # Everything that reads or may refuse comes before the first counter: the counters' row locks

@@ -123,7 +123,9 @@ def open_next_year(session: Session, *, company_id: int, months: int = 12) -> Fi
 def writable_period(session: Session, *, company_id: int, day: date, field: str = "receiptDate") -> TrackingPeriod:
     """The OPEN period of an OPEN year holding `day`, share-locked; else 400 CLOSED_FISCAL_PERIOD.
     Read once per transaction (`db.memo`): the share lock holds it until the commit."""
-    period = memo.remember(session, ("writable_period", company_id, day), lambda: _open_period(session, company_id, day))
+    period = memo.remember(
+        session, ("writable_period", company_id, day), lambda: _open_period(session, company_id, day)
+    )
     if period is None:
         raise KirjuriError(CLOSED_FISCAL_PERIOD, 400, field)
     return period

@@ -280,8 +280,10 @@ def create_receipt(
     `built`: what `prepare_receipt` made of this same draft, when the caller validated it before
     taking counters of its own (their row locks are then held for less time)."""
     if built is None:
-        built = prepare_receipt(session, company_id=company_id, draft=draft, create_reconciliation=create_reconciliation,
-                                allowed_types=allowed_types, with_vat=with_vat)  # fmt: skip
+        built = prepare_receipt(
+            session, company_id=company_id, draft=draft, create_reconciliation=create_reconciliation,
+            allowed_types=allowed_types, with_vat=with_vat,
+        )  # fmt: skip
     year_id = built.period.fiscal_year_id
     number = next_value(session, company_id=company_id, name=f"receipt_number:{year_id}")
     now = clock.now()
