@@ -96,6 +96,10 @@ def run(args: argparse.Namespace, database_url: str) -> None:
         elapsed = time.perf_counter() - started
         if args.profile:
             yappi.stop()
+    report(args, elapsed=elapsed, one=one, held=held)
+
+
+def report(args: argparse.Namespace, *, elapsed: float, one: list[str], held: list[float]) -> None:
     print(f"{args.db}: {args.n} invoices in {elapsed:.2f} s — {1000 * elapsed / args.n:.2f} ms per invoice")
     print(f"SQL statements per invoice: {len(one)}")
     print(f"counter locks held before the commit: {1000 * sum(held) / max(len(held), 1):.2f} ms per invoice")
@@ -105,6 +109,8 @@ def run(args: argparse.Namespace, database_url: str) -> None:
         for s in one:
             print("  -", " ".join(s.split())[:160])
     if args.profile:
+        import yappi
+
         stats = yappi.get_func_stats()
         stats.sort("ttot", "desc")
         print(f"{'calls':>8} {'own ms/inv':>10} {'incl ms/inv':>11}  function")
