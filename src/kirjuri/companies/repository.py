@@ -11,10 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kirjuri.companies.models import Company, CompanySetting, CompanyUser, User, VerifierList, VerifierListMember
+from kirjuri.db import memo
+
+memo.watch(Company)
 
 
 def company(session: Session, company_id: int) -> Company | None:
-    return session.get(Company, company_id)
+    """Read once per transaction (`db.memo`: a request asks for it in several places)."""
+    return memo.remember(session, ("company", company_id), lambda: session.get(Company, company_id))
 
 
 def membership(session: Session, *, company_id: int, user_id: int) -> CompanyUser | None:

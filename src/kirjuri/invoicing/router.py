@@ -251,14 +251,15 @@ def create_invoice(
     """A new invoice (UNFINISHED) with its number, computed sums and — for sales, purchase, travel
     and expense invoices — its ledger receipt. Every rule of §D.13.4 is checked at once."""
     access.check_create(principal, body.type)
-    invoice = service.create_invoice(
+    invoice, wire = service.create_invoice_wire(
         session,
         company_id=principal.company_id,
         user_id=principal.user_id,
         body=body,
         add_collection_penal_costs=add_collection_penal_costs,
+        actor=principal.identity.user_name,
     )
-    return _one(session, invoice)
+    return with_etag(wire, invoice.version)
 
 
 def _version_check(request: Request, given: datetime | None) -> Callable[[datetime], None]:

@@ -616,13 +616,54 @@ def create_invoice(
     user_id: int,
     body: schemas.Invoice,
     add_collection_penal_costs: bool = False,
+    actor: str | None = None,
 ) -> Invoice:
     """`POST /invoices`: a new invoice (UNFINISHED) with its number, rows, ledger receipt (booked
     types) and a CREATED event. `add_collection_penal_costs` adds nothing yet (see the module
-    docstring)."""
-    del add_collection_penal_costs  # no collection automation setting exists yet
+    docstring); `actor`: the user's name when the caller knows it (else it is read)."""
+    penal = add_collection_penal_costs
+    return _create(session, company_id=company_id, user_id=user_id, body=body, penal=penal, actor=actor)[0]
+
+
+def create_invoice_wire(
+    session: Session,
+    *,
+    company_id: int,
+    user_id: int,
+    body: schemas.Invoice,
+    add_collection_penal_costs: bool = False,
+    actor: str | None = None,
+) -> tuple[Invoice, schemas.Invoice]:
+    """`create_invoice`, and the new invoice as `to_wire` shows it — built from what was just
+    written (its rows; a new invoice has no checkers nor attachments), not read back."""
+    penal = add_collection_penal_costs
+    invoice, rows = _create(session, company_id=company_id, user_id=user_id, body=body, penal=penal, actor=actor)
+    sum_infos = sum_info_many(session, company_id=company_id, invoices=[invoice])
+    return invoice, _wire(invoice, rows, [], None, sum_infos)
+
+
+def _create(
+    session: Session,
+    *,
+    company_id: int,
+    user_id: int,
+    body: schemas.Invoice,
+    penal: bool,
+    actor: str | None,
+) -> tuple[Invoice, list[InvoiceRow]]:
+    del penal  # `addCollectionPenalCosts`: no collection automation setting exists yet
     company = _company(session, company_id)
     checked = _check(session, company=company, body=body)
+    # Everything that reads or may refuse comes before the first counter: the counters' row locks
+    # (the gap-free invoice and receipt numbers) are held until the commit, so that concurrent
+    # invoices of the company wait only for one another's writes.
+    built = None
+    if checked.plan is not None:
+        built = accounting.prepare(session, company_id=company_id, invoice_type=body.type, plan=checked.plan)
+    if isinstance(checked.reference, _Generate) and checked.reference.kind is None:
+        checked.reference = _Generate(_reference_setting(session, company_id))
+    if actor is None:
+        actor = _actor(session, company_id=company_id, user_id=user_id)
     is_offer = body.type == SALES_ORDER and bool(body.is_offer)
     series = numbers.series_of(body.type, is_offer=is_offer)
     now = clock.now()
@@ -646,13 +687,12 @@ def create_invoice(
     # Booked before the invoice is added: it is then inserted once, with its `ledger_receipt_id`
     # (no foreign key joins the two tables), together with its rows and event in one flush.
     if checked.plan is not None:
-        accounting.book(session, invoice=invoice, user_id=user_id, plan=checked.plan)
-    actor = _actor(session, company_id=company_id, user_id=user_id)
+        accounting.book(session, invoice=invoice, user_id=user_id, plan=checked.plan, built=built)
     session.add(invoice)
     session.add_all(rows)
     events.record(session, invoice=invoice, action=CREATED, actor=actor, user_id=user_id)
     session.flush()
-    return invoice
+    return invoice, rows
 
 
 def replace_invoice(

@@ -15,8 +15,11 @@ from sqlalchemy.orm import Session
 
 from kirjuri.core import clock
 from kirjuri.core.errors import KirjuriError, not_found
+from kirjuri.db import memo
 from kirjuri.ledger import chart
 from kirjuri.ledger.models import LedgerAccount, LedgerBalance, LedgerTransaction
+
+memo.watch(LedgerAccount)  # the role accounts are remembered per transaction
 
 
 def seed_chart(session: Session, *, company_id: int) -> None:
@@ -73,19 +76,24 @@ def code_for_role(session: Session, *, company_id: int, role: chart.Role) -> str
 
 
 def codes_for_roles(session: Session, *, company_id: int, roles: Iterable[chart.Role]) -> dict[chart.Role, str]:
-    """{role: account code} in one query; 409 ACCOUNT_FOR_ROLE_MISSING when one is missing."""
-    wanted = {role.value for role in roles}
-    found = {
+    """{role: account code}; 409 ACCOUNT_FOR_ROLE_MISSING when one is missing. Every role's
+    account is read in one query, once per transaction (`db.memo`)."""
+    every = memo.remember(session, ("role_accounts", company_id), lambda: _role_accounts(session, company_id))
+    wanted = {chart.Role(role) for role in roles}
+    for role in sorted(wanted - every.keys()):
+        raise KirjuriError("ACCOUNT_FOR_ROLE_MISSING", 409, role.value)
+    return {role: every[role] for role in wanted}
+
+
+def _role_accounts(session: Session, company_id: int) -> dict[chart.Role, str]:
+    return {
         chart.Role(str(role)): code
         for code, role in session.execute(
             select(LedgerAccount.code, LedgerAccount.role).where(
-                LedgerAccount.company_id == company_id, LedgerAccount.role.in_(wanted)
+                LedgerAccount.company_id == company_id, LedgerAccount.role.in_([r.value for r in chart.Role])
             )
         )
     }
-    for role in wanted - {r.value for r in found}:
-        raise KirjuriError("ACCOUNT_FOR_ROLE_MISSING", 409, role)
-    return found
 
 
 def add_account(

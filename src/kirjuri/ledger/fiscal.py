@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kirjuri.core import clock
 from kirjuri.core.errors import KirjuriError, not_found
+from kirjuri.db import memo
 from kirjuri.db.counters import next_value
 from kirjuri.ledger import rules
 from kirjuri.ledger.models import FiscalYear, TrackingPeriod
@@ -25,6 +26,8 @@ OPEN = "OPEN"
 PENDING = "PENDING"
 CLOSED = "CLOSED"
 CLOSED_FISCAL_PERIOD = "CLOSED_FISCAL_PERIOD"
+
+memo.watch(FiscalYear, TrackingPeriod)  # `writable_period` is remembered per transaction
 
 
 def years(session: Session, *, company_id: int) -> list[tuple[FiscalYear, list[TrackingPeriod]]]:
@@ -118,7 +121,17 @@ def open_next_year(session: Session, *, company_id: int, months: int = 12) -> Fi
 
 
 def writable_period(session: Session, *, company_id: int, day: date, field: str = "receiptDate") -> TrackingPeriod:
-    """The OPEN period of an OPEN year holding `day`, share-locked; else 400 CLOSED_FISCAL_PERIOD."""
+    """The OPEN period of an OPEN year holding `day`, share-locked; else 400 CLOSED_FISCAL_PERIOD.
+    Read once per transaction (`db.memo`): the share lock holds it until the commit."""
+    period = memo.remember(
+        session, ("writable_period", company_id, day), lambda: _open_period(session, company_id, day)
+    )
+    if period is None:
+        raise KirjuriError(CLOSED_FISCAL_PERIOD, 400, field)
+    return period
+
+
+def _open_period(session: Session, company_id: int, day: date) -> TrackingPeriod | None:
     row = session.execute(
         select(TrackingPeriod, FiscalYear.status)
         .join(
@@ -133,7 +146,7 @@ def writable_period(session: Session, *, company_id: int, day: date, field: str 
         .with_for_update(read=True, of=TrackingPeriod)
     ).first()
     if row is None or row[0].status != OPEN or row[1] != OPEN:
-        raise KirjuriError(CLOSED_FISCAL_PERIOD, 400, field)
+        return None
     return row[0]
 
 

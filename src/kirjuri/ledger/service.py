@@ -245,6 +245,23 @@ def _fill(receipt: LedgerReceipt, draft: rules.ReceiptDraft) -> None:
     receipt.depreciation = draft.depreciation
 
 
+def prepare_receipt(
+    session: Session,
+    *,
+    company_id: int,
+    draft: rules.ReceiptDraft,
+    create_reconciliation: bool = False,
+    allowed_types: Sequence[str] = (rules.JOURNAL,),
+    with_vat: bool = True,
+) -> Built:
+    """The draft validated (open period, accounts, VAT, balance, dimensions) and turned into
+    postings — nothing written, no counter taken; `create_receipt` writes them."""
+    if draft.type not in allowed_types:
+        raise KirjuriError("INVALID_RECEIPT_TYPE", 400, "type")
+    return _build(session, company_id=company_id, draft=draft, create_reconciliation=create_reconciliation,
+                  with_vat=with_vat)  # fmt: skip
+
+
 def create_receipt(
     session: Session,
     *,
@@ -257,12 +274,16 @@ def create_receipt(
     invoice_id: int | None = None,
     invoice_number: int | None = None,
     with_vat: bool = True,
+    built: Built | None = None,
 ) -> LedgerReceipt:
-    """A new receipt (`POST /ledgerreceipts` creates journals; other areas pass their own type)."""
-    if draft.type not in allowed_types:
-        raise KirjuriError("INVALID_RECEIPT_TYPE", 400, "type")
-    built = _build(session, company_id=company_id, draft=draft, create_reconciliation=create_reconciliation,
-                   with_vat=with_vat)  # fmt: skip
+    """A new receipt (`POST /ledgerreceipts` creates journals; other areas pass their own type).
+    `built`: what `prepare_receipt` made of this same draft, when the caller validated it before
+    taking counters of its own (their row locks are then held for less time)."""
+    if built is None:
+        built = prepare_receipt(
+            session, company_id=company_id, draft=draft, create_reconciliation=create_reconciliation,
+            allowed_types=allowed_types, with_vat=with_vat,
+        )  # fmt: skip
     year_id = built.period.fiscal_year_id
     number = next_value(session, company_id=company_id, name=f"receipt_number:{year_id}")
     now = clock.now()
@@ -282,8 +303,7 @@ def create_receipt(
         version=now,
     )
     _fill(receipt, draft)
-    session.add(receipt)
-    session.flush()
+    session.add(receipt)  # inserted with its postings, in `_store`'s flush (foreign keys order them)
     _store(session, company_id=company_id, receipt=receipt, built=built)
     return receipt
 
