@@ -1,22 +1,31 @@
 """Issue 6 end to end, over HTTP with real bank files: a sent sales invoice is paid by a camt.054
 reference payment (and another by the same payment as a KTL file), the invoice becomes PAID, the
-books balance, and importing the same file again changes nothing."""
+books balance, and importing the same file again changes nothing; an approved purchase invoice is
+paid through a confirmed payment, its pain.001 file and the following camt.053 statement."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+import sepaxml
+import xmlschema
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kirjuri.banking import xml
+from kirjuri.banking.payments.outbound import write_due_files
+from kirjuri.core import clock
 from kirjuri.invoicing.models import PaymentEvent
+from tests.banking.payments.helpers import add_account, approved_purchase, item, pay
 from tests.factories import Tenant
-from tests.integration.bankfiles import Incoming, camt054, ktl
+from tests.integration.bankfiles import Debit, Incoming, camt053, camt054, ktl
 from tests.invoicing.helpers import post_invoice, sales_invoice_body
+from tests.invoicing.test_lifecycle_api import verifier_list
 from tests.ledger.helpers import assert_books_balance
 
 IBAN = "FI2112345600000785"
@@ -95,3 +104,40 @@ def test_a_reference_payment_file_pays_the_sent_invoice_once(
     assert payment_events(session_factory, tenant.company_id) == events
     listed = client.get("/api/referencepayments", headers=tenant.headers).json()["results"]
     assert [(p["invoiceId"], p["allocated"]) for p in listed] == [(invoice["id"], True)]
+
+
+def test_an_approved_purchase_invoice_is_paid_through_a_confirmed_payment_and_the_statement(
+    client: TestClient, tenant: Tenant, session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """202 and the user's confirmation; the pain.001.001.09 file valid against sepaxml's XSD; the
+    statement's debit with the payment's EndToEndId moves the invoice to PAID; books balance."""
+    verifier_list(session_factory, tenant.company_id, verifiers=[], acceptors=[tenant.user_id])
+    add_account(session_factory, tenant.company_id, iban=IBAN)
+    invoice = approved_purchase(client, tenant)
+    [payment_id] = pay(client, session_factory, tenant, [item(invoice)])
+    assert client.get(f"/api/invoices/{invoice['id']}", headers=tenant.headers).json()["status"] == "PAYMENT_QUEUED"
+
+    with session_factory() as session:
+        [path] = write_due_files(session, now=clock.now(), directory=tmp_path)
+        session.commit()
+    schema = xmlschema.XMLSchema(str(Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd"))
+    schema.validate(str(path))
+    namespaces = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
+    transfer = xml.parse(path.read_bytes()).find(".//p:CdtTrfTxInf", namespaces)
+    assert transfer is not None
+    assert transfer.findtext("p:PmtId/p:EndToEndId", namespaces=namespaces) == str(payment_id)
+    assert transfer.findtext("p:Amt/p:InstdAmt", namespaces=namespaces) == "125.50"
+    sent = client.get(f"/api/invoices/{invoice['id']}", headers=tenant.headers).json()
+    assert sent["status"] == "PAYMENT_SENT_TO_BANK"
+
+    debit = Debit("E2E-DEBIT-1", str(payment_id), Decimal("125.50"), date.fromisoformat(item(invoice)["paymentDate"]))
+    statement = camt053(IBAN, "E2E-STMT-1", Decimal("1000.00"), [debit])
+    summary = upload(client, tenant, statement, "statement.xml")
+    assert (summary["statementsNew"], summary["settled"]) == (1, 1), summary
+    paid = client.get(f"/api/invoices/{invoice['id']}", headers=tenant.headers).json()
+    assert paid["status"] == "PAID"
+    with session_factory() as session:
+        assert_books_balance(session, tenant.company_id)
+    again = upload(client, tenant, statement, "statement.xml")
+    assert (again["statementsNew"], again["statementsSkipped"], again["settled"]) == (0, 1, 0), again
+    assert client.get(f"/api/invoices/{invoice['id']}", headers=tenant.headers).json() == paid
