@@ -13,11 +13,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from kirjuri.banking import importers
 from kirjuri.banking.importers import ParsedFile
 from kirjuri.banking.referencepayments import service as payments_service
 from kirjuri.banking.statements import upload
 from kirjuri.config import Settings
-from kirjuri.core.errors import KirjuriError
+from kirjuri.core.errors import ErrorItem, KirjuriError
 from tests.banking.statements.helpers import (
     OTHER_IBAN,
     add_bank_account,
@@ -160,7 +161,9 @@ def test_unknown_account_and_a_failure_midway_import_nothing(
     assert error_rows(unknown.text)[0][:2] == ("UNKNOWN_BANK_ACCOUNT", "file")
 
     # The statement is stored first, then storing the reference payment fails: all is rolled back.
-    use_file(monkeypatch, ParsedFile("CAMT053", statements=(sample_statement(),), reference_payments=(payment("RF-1"),)))
+    use_file(
+        monkeypatch, ParsedFile("CAMT053", statements=(sample_statement(),), reference_payments=(payment("RF-1"),))
+    )
 
     def fail(*_: Any, **__: Any) -> Any:
         raise KirjuriError("INVALID_REFERENCE", 400, "file", more=())
@@ -175,11 +178,10 @@ def test_unknown_account_and_a_failure_midway_import_nothing(
 def test_a_parser_sentence_is_shown_with_the_refusal_code(
     logged_in: TestClient, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kirjuri.banking import importers
-    from kirjuri.core.errors import ErrorItem
-
     def refuse(data: bytes, *, filename: str | None = None) -> ParsedFile:
-        raise KirjuriError.many([ErrorItem(400, "INVALID_XML", "file"), ErrorItem(400, "Line 3: <Ntry> & no amount", "file")])
+        raise KirjuriError.many(
+            [ErrorItem(400, "INVALID_XML", "file"), ErrorItem(400, "Line 3: <Ntry> & no amount", "file")]
+        )
 
     monkeypatch.setattr(importers, "parse_file", refuse)
     answer = post(logged_in, tenant.company_id)
@@ -205,7 +207,11 @@ def test_csrf_is_checked_before_the_file_is_read(
     # The token after the file part comes too late: the file was about to be read unchecked.
     token = csrf(logged_in.get(URL).text)
     late = _manual_multipart(
-        [("company_id", None, str(tenant.company_id).encode()), ("file", "s.xml", b"<Document/>"), ("csrf_token", None, token.encode())]
+        [
+            ("company_id", None, str(tenant.company_id).encode()),
+            ("file", "s.xml", b"<Document/>"),
+            ("csrf_token", None, token.encode()),
+        ]
     )
     answer = logged_in.post(URL, content=late[1], headers={"Content-Type": late[0]})
     assert answer.status_code == 403
@@ -235,6 +241,7 @@ def test_logged_out_post_goes_to_login(app: FastAPI, tenant: Tenant, monkeypatch
 
 
 def test_rights_and_membership_are_checked_before_the_file_is_read(
+    *,
     app: FastAPI,
     tenant: Tenant,
     other_tenant: Tenant,
@@ -292,7 +299,11 @@ def test_a_declared_length_over_the_bound_is_refused_before_reading(
     seen = use_file(monkeypatch, ParsedFile("CAMT053"))
     token = csrf(logged_in.get(URL).text)
     content_type, body = _manual_multipart(
-        [("csrf_token", None, token.encode()), ("company_id", None, str(tenant.company_id).encode()), ("file", "a.xml", b"<x/>")]
+        [
+            ("csrf_token", None, token.encode()),
+            ("company_id", None, str(tenant.company_id).encode()),
+            ("file", "a.xml", b"<x/>"),
+        ]
     )
     for declared in (upload.BODY_LIMIT + 1, upload.ROUTE_BODY_LIMIT + 1, 200_000_000):
         answer = logged_in.post(
