@@ -1,12 +1,14 @@
 """Developer portal pages (server-rendered with Jinja2) under /portal.
 
 Home, developer sign-up, login (the same browser session as /login), "Request a testing
-environment", the user's API keys, and pending two-step confirmations.
+environment", the user's API keys, pending two-step confirmations, and the bank-file upload.
 
 Invariants: every page acts for the user of the browser session only — their companies, their
 keys, their transactions; every POST is CSRF-checked first; secrets created here are shown on
 the response of the POST that created them and never again; a page that refuses something
-answers 4xx, so the request's transaction is rolled back.
+answers 4xx, so the request's transaction is rolled back. The bank-file upload is read by the
+API's bounded streaming reader (`banking.statements.upload`): its CSRF token, login and rights
+are checked on the form fields sent before the file, so a refused upload is never kept.
 """
 
 from __future__ import annotations
@@ -16,16 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Form
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from kirjuri.api.route import KirjuriRoute
+from kirjuri.api.route import KirjuriRoute, too_large_answer
 from kirjuri.attachments.storage import local_store
 from kirjuri.auth.pages import THROTTLED, password_login
+from kirjuri.banking.statements import upload
+from kirjuri.banking.xml import too_large
 from kirjuri.browser import Browser, BrowserDep, FormBrowserDep, safe_next
 from kirjuri.companies import repository as companies_repository
 from kirjuri.core.errors import KirjuriError
-from kirjuri.portal import service
+from kirjuri.portal import bankfiles, service
 from kirjuri.portal.schemas import ApiKeyForm, RegisterForm, SandboxForm, parse
 
 router = APIRouter(route_class=KirjuriRoute, include_in_schema=False, prefix="/portal")
@@ -266,3 +271,43 @@ def decide_confirmation(b: FormBrowserDep, *, transaction_id: str = Form(""), de
     except KirjuriError as exc:
         return _confirmations_page(b, {"error": _message(exc)}, status=exc.status)
     return b.redirect(f"/portal/confirmations?notice={'confirmed' if decision == 'confirm' else 'rejected'}")
+
+
+# -- bank files ----------------------------------------------------------------------------
+
+
+@router.get("/bankfiles")
+def bankfiles_page(b: BrowserDep) -> Response:
+    if (redirect := _login_required(b, "/portal/bankfiles")) is not None:
+        return redirect
+    return bankfiles.page(b, {})
+
+
+@too_large_answer(too_large())
+async def upload_bankfile(request: Request, b: BrowserDep) -> Response:
+    """The upload form's POST, read as a stream: no `Form` parameters, so nothing is buffered."""
+    checked: dict[str, int] = {}
+    try:
+        sent = await upload.read_bank_upload(request, check=lambda fields: bankfiles.check(b, fields, checked))
+        summary = await run_in_threadpool(
+            service.import_bank_file,
+            b.db,
+            user_id=checked["user_id"],
+            company_id=checked["company_id"],
+            data=sent.data,
+            filename=sent.filename,
+        )
+    except KirjuriError as exc:
+        return await run_in_threadpool(bankfiles.refusal, b, exc, checked.get("company_id"))
+    return await run_in_threadpool(
+        bankfiles.page, b, {"summary": summary, "filename": sent.filename, "company_id": checked["company_id"]}
+    )
+
+
+router.add_api_route(
+    "/bankfiles",
+    upload_bankfile,
+    methods=["POST"],
+    route_class_override=bankfiles.UploadPageRoute,
+    max_body_size=upload.ROUTE_BODY_LIMIT,
+)

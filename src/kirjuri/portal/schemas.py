@@ -57,6 +57,10 @@ class ApiKeyForm(BaseModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(_cp1252)] = ""
 
 
+class BankFileForm(BaseModel):
+    company_id: Annotated[int, Field(gt=0, lt=2**31)]
+
+
 FIELD_HELP = {
     "username": "Username: 3–100 characters; letters, digits and . _ @ + - only.",
     "first_name": "First name: 1–80 characters.",

@@ -1,9 +1,11 @@
 """Verbs of the developer portal: sign up, request a testing environment, manage own API keys,
-answer pending confirmations.
+answer pending confirmations, import a bank file.
 
 Invariants: the user always comes from the browser session, never from a form; a user acts only
 on their own keys in companies they belong to; secrets created here (client secret, API key)
-are returned once to be shown once and are stored only hashed. Services flush, never commit.
+are returned once to be shown once and are stored only hashed; a bank file is imported only into
+a company where the user holds `payments.bankStatementAndReferencePayment` with all rights (the
+API's rule). Services flush, never commit.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from kirjuri.attachments.storage import FileStore
 from kirjuri.auth import repository as auth_repository
 from kirjuri.auth import service as auth_service
 from kirjuri.auth.models import ApiKey
+from kirjuri.banking.statements import importing
+from kirjuri.banking.statements.importing import ImportSummary
 from kirjuri.companies import repository as companies_repository
+from kirjuri.companies import rules as rights_rules
 from kirjuri.companies import service as companies_service
-from kirjuri.companies.models import User
+from kirjuri.companies.models import Company, User
 from kirjuri.core.errors import KirjuriError
 from kirjuri.mfa import rules as mfa_rules
 from kirjuri.mfa import service as mfa_service
@@ -141,3 +146,33 @@ def decide_confirmation(session: Session, *, user_id: int, transaction_id: str, 
         mfa_service.confirm(session, transaction_id=transaction_id, user_id=user_id)
     else:
         mfa_service.reject(session, transaction_id=transaction_id, user_id=user_id)
+
+
+BANK_IMPORT_RIGHT = "payments.bankStatementAndReferencePayment"
+
+
+def bank_import_companies(session: Session, *, user_id: int) -> tuple[list[Company], list[Company]]:
+    """(companies the user may import bank files into, their other companies)."""
+    allowed: list[Company] = []
+    others: list[Company] = []
+    for company, membership in repository.memberships_of_user(session, user_id=user_id):
+        can = rights_rules.allows(membership.rights or {}, BANK_IMPORT_RIGHT, write=True)
+        (allowed if can else others).append(company)
+    return allowed, others
+
+
+def check_bank_importer(session: Session, *, user_id: int, company_id: int) -> None:
+    """404 when the user is not a member of the company, 403 without the import right."""
+    membership = companies_repository.membership(session, company_id=company_id, user_id=user_id)
+    if membership is None:
+        raise KirjuriError("NOT_A_MEMBER", 404, "company_id")
+    if not rights_rules.allows(membership.rights or {}, BANK_IMPORT_RIGHT, write=True):
+        raise KirjuriError("INSUFFICIENT_RIGHTS", 403)
+
+
+def import_bank_file(
+    session: Session, *, user_id: int, company_id: int, data: bytes, filename: str | None
+) -> ImportSummary:
+    """Import one bank file for the company as the user (checked again here); flushes only."""
+    check_bank_importer(session, user_id=user_id, company_id=company_id)
+    return importing.import_file(session, company_id=company_id, data=data, filename=filename, user_id=user_id)

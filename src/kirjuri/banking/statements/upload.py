@@ -10,13 +10,17 @@ Invariants:
   `DRAIN_BYTES` more are read and thrown away (so the client, still sending, gets its answer) and
   the spool is closed; only an accepted file (≤ the limit) is read back into memory, to be parsed;
 - a multipart body without a `file` part is 400 `REQUIRED` at `file`, an incomplete one 400
-  `MALFORMED_MULTIPART`, an empty file 400 `EMPTY_FILE`.
+  `MALFORMED_MULTIPART`, an empty file 400 `EMPTY_FILE`;
+- `read_bank_upload` (the portal's form) also keeps the small form fields (at most `MAX_FIELDS`
+  of `FIELD_BYTES` each) and hands those sent BEFORE the file part to its `check` before a single
+  byte of the file is kept (a raw body: no fields) — a refused form (CSRF, rights) never spools.
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
 import anyio.to_thread
@@ -37,6 +41,18 @@ DRAIN_BYTES = 8 * 1024 * 1024
 # The route's own limit (`KirjuriRoute.max_body_size`), draining included.
 ROUTE_BODY_LIMIT = BODY_LIMIT + DRAIN_BYTES
 SPOOL_MEMORY = 1024 * 1024
+FIELD_BYTES = 1024
+MAX_FIELDS = 16
+
+# Looks at the form fields sent before the file part; refuses by raising a `KirjuriError`.
+FieldCheck = Callable[[dict[str, str]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BankUpload:
+    data: bytes
+    filename: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 class _TooLarge(Exception):
@@ -67,10 +83,16 @@ class _Sink:
 class _Parts:
     """The multipart parser's callbacks: only the `file` part is kept."""
 
-    def __init__(self, sink: _Sink) -> None:
+    def __init__(self, sink: _Sink, check: FieldCheck | None = None) -> None:
         self.sink = sink
+        self.check = check
+        self.checked = False
         self.seen_file = False
         self.ended = False
+        self.filename: str | None = None
+        self.fields: dict[str, str] = {}
+        self._field: str | None = None
+        self._value = bytearray()
         self._in_file = False
         self._header_name = bytearray()
         self._header_value = bytearray()
@@ -90,6 +112,7 @@ class _Parts:
 
     def on_part_begin(self) -> None:
         self._in_file = False
+        self._field = None
         self._disposition = None
 
     def on_header_field(self, data: bytes, start: int, end: int) -> None:
@@ -112,14 +135,34 @@ class _Parts:
         if name == b"file":
             if self.seen_file:
                 raise KirjuriError("DUPLICATE_PART", 400, "file")
+            self.run_check()
             self.seen_file = True
             self._in_file = True
+            filename = options.get(b"filename")
+            self.filename = filename.decode("utf-8", "replace")[:255] if filename else None
+        elif self.check is not None:
+            if len(self.fields) >= MAX_FIELDS:
+                raise KirjuriError("MALFORMED_MULTIPART", 400, "body")
+            self._field = name.decode("utf-8", "replace")
+            self._value.clear()
+
+    def run_check(self) -> None:
+        if self.check is not None and not self.checked:
+            self.checked = True
+            self.check(dict(self.fields))
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self._in_file:
             self.sink.write(data[start:end])
+        elif self._field is not None:
+            self._value += data[start:end]
+            if len(self._value) > FIELD_BYTES:
+                raise KirjuriError("FIELD_TOO_LARGE", 400, self._field)
 
     def on_part_end(self) -> None:
+        if self._field is not None:
+            self.fields.setdefault(self._field, self._value.decode("utf-8", "replace"))
+            self._field = None
         self._in_file = False
 
     def on_end(self) -> None:
@@ -146,6 +189,12 @@ async def _drain(stream: AsyncIterator[bytes], received: int) -> None:
 
 async def read_bank_file(request: Request) -> bytes:
     """The bank file of the request, or a 400 saying why not (nothing kept of a refused body)."""
+    return (await read_bank_upload(request)).data
+
+
+async def read_bank_upload(request: Request, *, check: FieldCheck | None = None) -> BankUpload:
+    """The bank file of the request with its name and (when `check` is given) the small form fields;
+    `check` sees the fields sent before the file part, in a worker thread, before the file is read."""
     declared = _declared_length(request)
     if declared is not None and declared > BODY_LIMIT:
         raise too_large()
@@ -155,8 +204,10 @@ async def read_bank_file(request: Request) -> bytes:
         if media == b"multipart/form-data":
             boundary = params.get(b"boundary")
             if not boundary:
+                if check is not None:
+                    await anyio.to_thread.run_sync(check, {})
                 raise KirjuriError("MALFORMED_MULTIPART", 400, "Content-Type")
-            parts = _Parts(sink)
+            parts = _Parts(sink, check)
             try:
                 parser = MultipartParser(boundary, parts.callbacks())
             except FormParserError as exc:
@@ -165,12 +216,17 @@ async def read_bank_file(request: Request) -> bytes:
             if not parts.ended:
                 raise KirjuriError("MALFORMED_MULTIPART", 400, "body")
             if not parts.seen_file:
+                await anyio.to_thread.run_sync(parts.run_check)
                 raise KirjuriError("REQUIRED", 400, "file")
+            filename, fields = parts.filename, parts.fields
         else:
+            if check is not None:
+                await anyio.to_thread.run_sync(check, {})
             await _stream(request, sink.write)
+            filename, fields = None, {}
         if sink.size == 0:
             raise KirjuriError("EMPTY_FILE", 400, "file")
-        return await anyio.to_thread.run_sync(sink.read_all)
+        return BankUpload(await anyio.to_thread.run_sync(sink.read_all), filename, fields)
     finally:
         sink.close()
 
