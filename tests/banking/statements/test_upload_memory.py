@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tracemalloc
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -92,13 +93,13 @@ def test_the_meter_notices_a_buffered_body(
     live_server: str, tenant: Tenant, account: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Control: a reader that holds the whole body first is caught by the same measurement."""
-    streaming = upload.read_bank_file
+    streaming = upload.read_bank_upload
 
-    async def buffering(request: Request) -> bytes:
+    async def buffering(request: Request, **options: Any) -> upload.BankUpload:
         await request.body()
-        return await streaming(request)
+        return await streaming(request, **options)
 
-    monkeypatch.setattr(upload, "read_bank_file", buffering)
+    monkeypatch.setattr(upload, "read_bank_upload", buffering)
     answer, peak = _post(live_server, tenant, declare_length=False, multipart=False)
     # The buffering reader hits the route's own body limit (413) after holding ~28 MB.
     assert answer.status_code in (400, 413)

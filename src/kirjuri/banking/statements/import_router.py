@@ -58,10 +58,14 @@ async def import_bank_file(request: Request, principal: Importer, session: DbSes
     """Import a bank file: part `file` of a `multipart/form-data` body, or the raw body. At most
     20,000,000 bytes. Known statements, events and reference payments are skipped; new reference
     payments are matched to sales invoices (or posted to suspense)."""
-    data = await upload.read_bank_file(request)
+    received = await upload.read_bank_upload(request)
     summary = await run_in_threadpool(
         lambda: importing.import_file(
-            session, company_id=principal.company_id, data=data, filename=None, user_id=principal.user_id
+            session,
+            company_id=principal.company_id,
+            data=received.data,
+            filename=received.filename,
+            user_id=principal.user_id,
         )
     )
     return wire.BankFileImportSummary.model_validate(summary.as_dict())

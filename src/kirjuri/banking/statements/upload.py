@@ -187,11 +187,6 @@ async def _drain(stream: AsyncIterator[bytes], received: int) -> None:
         return
 
 
-async def read_bank_file(request: Request) -> bytes:
-    """The bank file of the request, or a 400 saying why not (nothing kept of a refused body)."""
-    return (await read_bank_upload(request)).data
-
-
 async def read_bank_upload(request: Request, *, check: FieldCheck | None = None) -> BankUpload:
     """The bank file of the request with its name and (when `check` is given) the small form fields;
     `check` sees the fields sent before the file part, in a worker thread, before the file is read."""
