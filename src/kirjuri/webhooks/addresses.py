@@ -30,4 +30,6 @@ def resolve(host: str, port: int) -> list[str]:
 def checked(url: str, *, sandbox: bool, resolver: Resolver = resolve, field: str = "url") -> list[str]:
     """The addresses the receiver of `url` may be called at; KirjuriError (400 at `field`) otherwise."""
     _scheme, host, port = rules.check_url(url, sandbox=sandbox, field=field)
-    return rules.check_addresses(resolver(host, port), sandbox=sandbox, field=field)
+    literal = rules.literal_address(host)
+    found = [str(literal)] if literal is not None else resolver(host, port)
+    return rules.check_addresses(found, sandbox=sandbox, field=field)

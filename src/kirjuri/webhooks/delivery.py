@@ -24,7 +24,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
@@ -76,18 +76,16 @@ def http_client() -> httpx.Client:
     )
 
 
-def fan_out(factory: SessionFactory, *, batch: int = 200) -> int:
-    """Dispatch up to `batch` committed events, oldest first; the number of deliveries created."""
+def fan_out(factory: SessionFactory, *, batch: int = 200, company_ids: Collection[int] | None = None) -> int:
+    """Dispatch up to `batch` committed events, oldest first (of `company_ids` only when given);
+    the number of deliveries created."""
     created = 0
     with factory() as session:
+        stmt = select(WebhookEvent).where(WebhookEvent.dispatched_at.is_(None))
+        if company_ids is not None:
+            stmt = stmt.where(WebhookEvent.company_id.in_(company_ids))
         events = list(
-            session.scalars(
-                select(WebhookEvent)
-                .where(WebhookEvent.dispatched_at.is_(None))
-                .order_by(WebhookEvent.created_at)
-                .limit(batch)
-                .with_for_update(skip_locked=True)
-            )
+            session.scalars(stmt.order_by(WebhookEvent.created_at).limit(batch).with_for_update(skip_locked=True))
         )
         if not events:
             return 0
@@ -126,19 +124,24 @@ def fan_out(factory: SessionFactory, *, batch: int = 200) -> int:
 
 
 def claim_due(
-    factory: SessionFactory, *, limit: int = rules.CLAIM_BATCH, lease: timedelta = rules.LEASE
+    factory: SessionFactory,
+    *,
+    limit: int = rules.CLAIM_BATCH,
+    lease: timedelta = rules.LEASE,
+    company_ids: Collection[int] | None = None,
 ) -> list[Claim]:
     """Lease up to `limit` due deliveries to this caller (one token for the batch) for `lease`."""
     token = str(uuid.uuid4())
     with factory() as session:
         now = clock.now()
         free = or_(WebhookDelivery.lease_until.is_(None), WebhookDelivery.lease_until < now)
+        stmt = select(WebhookDelivery.company_id, WebhookDelivery.id).where(
+            WebhookDelivery.status == rules.PENDING, WebhookDelivery.next_attempt_at <= now, free
+        )
+        if company_ids is not None:
+            stmt = stmt.where(WebhookDelivery.company_id.in_(company_ids))
         due = session.execute(
-            select(WebhookDelivery.company_id, WebhookDelivery.id)
-            .where(WebhookDelivery.status == rules.PENDING, WebhookDelivery.next_attempt_at <= now, free)
-            .order_by(WebhookDelivery.next_attempt_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+            stmt.order_by(WebhookDelivery.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
         ).all()
         claims: list[Claim] = []
         for company_id, delivery_id in due:
@@ -185,8 +188,8 @@ def _message(factory: SessionFactory, claim: Claim) -> _Message | None:
         if row is None:
             return None
         delivery, hook, event = row
-        if delivery.lease_token != claim.token:
-            return None
+        if delivery.lease_token != claim.token or delivery.lease_until is None or delivery.lease_until <= clock.now():
+            return None  # the lease is gone: another worker may hold the delivery now
         body = rules.push_body(
             event_type=event.event_type, webhook_uuid=hook.uuid, payload=event.payload, created_at=event.created_at
         )
@@ -334,11 +337,13 @@ def run_round(
     limit: int = rules.CLAIM_BATCH,
     lease: timedelta = rules.LEASE,
     random_unit: Callable[[], float] = random.random,
+    company_ids: Collection[int] | None = None,
 ) -> int:
-    """Fan out, then attempt every delivery claimed now; the number of attempts made."""
-    fan_out(factory)
+    """Fan out, then attempt every delivery claimed now (of `company_ids` only when given: a
+    worker per shard, or a test that must not touch other tests' rows); the number of attempts."""
+    fan_out(factory, company_ids=company_ids)
     attempts = 0
-    for claim in claim_due(factory, limit=limit, lease=lease):
+    for claim in claim_due(factory, limit=limit, lease=lease, company_ids=company_ids):
         if deliver(factory, claim, http=http, receiving=receiving, random_unit=random_unit) is not None:
             attempts += 1
     return attempts
