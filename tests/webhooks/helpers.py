@@ -39,7 +39,7 @@ def receiver(statuses: list[int] | None = None, delay: float = 0.0) -> Iterator[
     state = Receiver(url="", statuses=list(statuses or [200]), delay=delay)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:
             import time
 
             length = int(self.headers.get("content-length", "0"))

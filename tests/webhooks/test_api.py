@@ -17,7 +17,11 @@ from tests.factories import Tenant, make_tenant
 from tests.webhooks.helpers import webhook_body
 
 URL = "https://hooks.example.com/kirjuri"
-PUBLIC = {"hooks.example.com": ["93.184.216.34"], "private.example.com": ["10.0.0.5"], "mixed.example.com": ["93.184.216.34", "127.0.0.1"]}
+PUBLIC = {
+    "hooks.example.com": ["93.184.216.34"],
+    "private.example.com": ["10.0.0.5"],
+    "mixed.example.com": ["93.184.216.34", "127.0.0.1"],
+}
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +58,9 @@ def test_create_list_update_delete(client: TestClient, tenant: Tenant) -> None:
         "subscriptions": ["USER_UPDATED", "TRACKING_PERIOD_STATUS_UPDATED", "invoice.created"],
     }
     assert "s3cr3t" not in str(listed)
-    put = client.put(f"/api/webhooks/{uuid}", json=webhook_body(URL + "/v2", ["PAYMENT_DELETED"]), headers=tenant.headers)
+    put = client.put(
+        f"/api/webhooks/{uuid}", json=webhook_body(URL + "/v2", ["PAYMENT_DELETED"]), headers=tenant.headers
+    )
     assert put.status_code == 200 and put.json() == {"message": "Webhook updated"}
     (hook,) = client.get("/api/webhooks", headers=tenant.headers).json()["results"]
     assert hook["url"] == URL + "/v2" and hook["subscriptions"] == ["PAYMENT_DELETED"]

@@ -23,7 +23,7 @@ from kirjuri.webhooks import catalogue, delivery, outbox, rules
 from kirjuri.webhooks.models import WebhookDelivery, WebhookEvent
 from kirjuri.webhooks.service import Receiving
 from tests.factories import Tenant
-from tests.webhooks.helpers import Receiver, receiver, webhook_body
+from tests.webhooks.helpers import receiver, webhook_body
 
 
 @pytest.fixture()
@@ -119,7 +119,11 @@ def test_none_authentication_is_not_signed_and_client_secret_signs(
     with receiver() as got:
         _hook(client, tenant, got.url + "/none", [catalogue.PAYMENT_UPDATED], authenticationType="NONE")
         _hook(
-            client, tenant, got.url + "/own", [catalogue.PAYMENT_UPDATED], authenticationMeta={"secret": "my-own-secret"}
+            client,
+            tenant,
+            got.url + "/own",
+            [catalogue.PAYMENT_UPDATED],
+            authenticationMeta={"secret": "my-own-secret"},
         )
         _emit(session_factory, tenant, catalogue.PAYMENT_UPDATED, {"id": 5})
         assert _round(session_factory, tenant, http, settings) == 2

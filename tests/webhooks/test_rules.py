@@ -50,7 +50,7 @@ def test_check_url(url: str, sandbox: bool, error: str | None) -> None:
         ("172.16.0.1", False),
         ("192.168.1.1", False),
         ("127.0.0.1", False),
-        ("0.0.0.0", False),
+        ("0.0.0.0", False),  # noqa: S104 - an address under test, nothing binds it
         ("169.254.169.254", False),  # cloud metadata
         ("100.64.0.1", False),  # carrier-grade NAT
         ("224.0.0.1", False),
@@ -131,7 +131,10 @@ def test_failure(code: int | None) -> None:
 
 
 def test_subscriptions_and_filter() -> None:
-    assert rules.check_subscriptions(["USER_UPDATED", "USER_UPDATED", "invoice.paid"]) == ["USER_UPDATED", "invoice.paid"]
+    assert rules.check_subscriptions(["USER_UPDATED", "USER_UPDATED", "invoice.paid"]) == [
+        "USER_UPDATED",
+        "invoice.paid",
+    ]
     with pytest.raises(KirjuriError) as raised:
         rules.check_subscriptions(["USER_UPDATED", "BOGUS"])
     assert raised.value.field == "subscriptions[1]"
@@ -166,7 +169,12 @@ def test_normalise_secret(given: object, expected: str | None) -> None:
 def test_push_body_is_the_contracts() -> None:
     at = datetime(2024, 5, 29, 16, 26, 40, 123000, tzinfo=UTC)
     body = json.loads(rules.push_body(event_type="USER_UPDATED", webhook_uuid="u", payload={"a": 1}, created_at=at))
-    assert body == {"eventType": "USER_UPDATED", "webhookUuid": "u", "payload": {"a": 1}, "meta": {"version": "1", "timestamp": 1717000000123}}
+    assert body == {
+        "eventType": "USER_UPDATED",
+        "webhookUuid": "u",
+        "payload": {"a": 1},
+        "meta": {"version": "1", "timestamp": 1717000000123},
+    }
 
 
 def test_secretbox_round_trip_and_wrong_key() -> None:

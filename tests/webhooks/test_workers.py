@@ -137,7 +137,7 @@ def test_worker_once_runs_every_job(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     url = f"sqlite:///{tmp_path / 'once.db'}"
     upgrade(url)
     monkeypatch.setenv("KIRJURI_DATABASE_URL", url)
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-m", "kirjuri.cli", "worker", "--once"],
         env={**os.environ, "KIRJURI_DATABASE_URL": url, "KIRJURI_VAR_DIR": str(tmp_path)},
         capture_output=True,
