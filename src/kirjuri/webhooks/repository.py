@@ -100,3 +100,19 @@ def attempts(session: Session, *, company_id: int, delivery_ids: Sequence[str]) 
     for attempt in session.scalars(stmt):
         found[attempt.delivery_id].append(attempt)
     return found
+
+
+def recent_deliveries(session: Session, *, company_id: int, limit: int = 20) -> list[tuple[WebhookDelivery, str, str]]:
+    """The company's latest deliveries with their event type and webhook uuid, newest first."""
+    stmt = (
+        select(WebhookDelivery, WebhookEvent.event_type, Webhook.uuid)
+        .join(
+            WebhookEvent,
+            (WebhookEvent.company_id == WebhookDelivery.company_id) & (WebhookEvent.id == WebhookDelivery.event_id),
+        )
+        .join(Webhook, (Webhook.company_id == WebhookDelivery.company_id) & (Webhook.id == WebhookDelivery.webhook_id))
+        .where(WebhookDelivery.company_id == company_id)
+        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
+        .limit(limit)
+    )
+    return [(row[0], row[1], row[2]) for row in session.execute(stmt)]

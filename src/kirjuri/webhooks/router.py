@@ -30,7 +30,7 @@ router = api_router()
 
 TAG = "Webhooks"
 EXTRAS_TAG = "Kirjuri: webhooks"
-RIGHT = "management.basicCompanyInfo"
+RIGHT = rules.SETTINGS_RIGHT
 
 Viewer = Annotated[Principal, Depends(requires(RIGHT))]
 Editor = Annotated[Principal, Depends(requires(RIGHT, write=True))]

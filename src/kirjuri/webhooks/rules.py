@@ -23,6 +23,10 @@ from urllib.parse import urlsplit
 from kirjuri.core.errors import KirjuriError
 from kirjuri.webhooks import catalogue
 
+# Webhooks are company settings: viewing them needs this right, changing them (and reading the
+# signing secret) needs it at ALL_RIGHTS.
+SETTINGS_RIGHT = "management.basicCompanyInfo"
+
 HMAC = "HMAC"
 NONE = "NONE"
 AUTHENTICATION_TYPES = (HMAC, NONE)
