@@ -146,3 +146,65 @@ def test_worker_once_runs_every_job(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     )
     assert result.returncode == 0, result.stderr
     assert b"worker stopped" in result.stderr
+
+
+def test_one_round_runs_every_job_and_a_failing_job_stops_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a database of its own (a round touches every company): MFA expiry and housekeeping run
+    even when the webhook job fails; finished deliveries past retention are forgotten."""
+    from datetime import timedelta
+
+    from kirjuri.core import clock
+    from kirjuri.mfa import service as mfa_service
+    from kirjuri.mfa.models import MfaTransaction
+    from kirjuri.webhooks import rules
+    from kirjuri.webhooks.models import WebhookDelivery
+    from kirjuri.webhooks.worker import Worker
+
+    url = f"sqlite:///{tmp_path / 'round.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    settings = Settings(database_url=url, var_dir=tmp_path, secret_key="round-secret")  # type: ignore[arg-type]
+    with receiver() as got:
+        with factory() as session:
+            company = companies_service.create_company(session, name="Round Oy", business_id="1234567-1")
+            user = companies_service.create_user(
+                session,
+                username="round-user",
+                first_name="R",
+                last_name="O",
+                email="r@example.invalid",
+                password="a-long-password-1",
+                mobile_phone="+358401234567",
+            )
+            companies_service.add_member(session, company_id=company.id, user_id=user.id, rights={}, role="USER")
+            import kirjuri.companies.service  # noqa: F401 - registers USER_UPDATE
+
+            tx = mfa_service.start(session, company_id=company.id, user_id=user.id, kind="USER_UPDATE", payload={})
+            service.create(
+                session,
+                company_id=company.id,
+                data=service.WebhookInput(got.url, "HMAC", {}, [catalogue.USER_UPDATED]),
+                receiving=service.Receiving(sandbox=True, server_secret="round-secret"),
+            )
+            outbox.emit(session, company_id=company.id, event_type=catalogue.USER_UPDATED, payload={})
+            session.commit()
+        worker = Worker(factory, settings)
+        assert worker.round() == 1 and len(got.received) == 1  # fan-out and delivery in one round
+
+        clock.travel(timedelta(minutes=10) + rules.RETENTION)
+        try:
+
+            def broken(*_a: object, **_k: object) -> int:
+                raise RuntimeError("webhook job down")
+
+            monkeypatch.setattr(delivery, "run_round", broken)
+            worker.housekept_at = None
+            assert worker.round() == 0
+            with factory() as session:
+                assert session.get(MfaTransaction, (company.id, tx.id)).status == "EXPIRED"  # type: ignore[union-attr]
+                assert session.query(WebhookDelivery).count() == 0  # past retention: forgotten
+        finally:
+            clock.reset()
+            worker.http.close()
+    engine.dispose()

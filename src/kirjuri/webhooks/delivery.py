@@ -31,7 +31,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import structlog
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 from standardwebhooks import Webhook as Signer
 
@@ -347,3 +347,25 @@ def run_round(
         if deliver(factory, claim, http=http, receiving=receiving, random_unit=random_unit) is not None:
             attempts += 1
     return attempts
+
+
+def purge_finished(factory: SessionFactory, *, retention: timedelta = rules.RETENTION) -> int:
+    """Forget deliveries finished (DELIVERED or DEAD) longer than `retention` ago, their attempts
+    (cascade) and the dispatched events no delivery refers to any more; the deliveries removed."""
+    with factory() as session:
+        cutoff = clock.now() - retention
+        removed = session.execute(
+            delete(WebhookDelivery).where(
+                WebhookDelivery.status.in_((rules.DELIVERED, rules.DEAD)), WebhookDelivery.finished_at < cutoff
+            )
+        )
+        still_used = exists().where(
+            WebhookDelivery.company_id == WebhookEvent.company_id, WebhookDelivery.event_id == WebhookEvent.id
+        )
+        session.execute(
+            delete(WebhookEvent).where(
+                WebhookEvent.dispatched_at.is_not(None), WebhookEvent.dispatched_at < cutoff, ~still_used
+            )
+        )
+        session.commit()
+    return int(getattr(removed, "rowcount", 0) or 0)

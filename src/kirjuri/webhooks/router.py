@@ -17,12 +17,12 @@ from fastapi import Depends, Path, Query
 from starlette.requests import Request
 from starlette.responses import Response
 
-from kirjuri.api.paging import Paging
+from kirjuri.api.paging import page_request
 from kirjuri.api.schemas import InfoMessage, SearchResultMetaData, error_responses
 from kirjuri.api.session import DbSession
 from kirjuri.api.wire import WireResponse, to_plain
 from kirjuri.auth.dependencies import Principal, api_router, requires
-from kirjuri.core.paging import Order, PageMeta
+from kirjuri.core.paging import DEFAULT_PAGE_SIZE, Order, PageMeta, PageRequest
 from kirjuri.webhooks import repository, rules, service
 from kirjuri.webhooks import schemas as wire
 
@@ -35,6 +35,17 @@ RIGHT = rules.SETTINGS_RIGHT
 Viewer = Annotated[Principal, Depends(requires(RIGHT))]
 Editor = Annotated[Principal, Depends(requires(RIGHT, write=True))]
 WebhookUuid = Annotated[str, Path(alias="uuid", max_length=36)]
+
+
+def _paging(
+    size: Annotated[int, Query(description="Page size, 1–200.")] = DEFAULT_PAGE_SIZE,
+    page: Annotated[int, Query(description="Zero-based page number.")] = 0,
+) -> PageRequest:
+    """Page/size paging only (§D.27): the order is `orderByCreatedDate`, there is no `previousId`."""
+    return page_request(size=size, page=page, previous_id=None, order_by_id=Order.DESC)
+
+
+Paging = Annotated[PageRequest, Depends(_paging)]
 
 
 def _receiving(request: Request) -> service.Receiving:

@@ -60,6 +60,8 @@ JITTER = 0.1
 LEASE = timedelta(minutes=5)
 CLAIM_BATCH = 10
 EXCERPT_LENGTH = 500
+# Finished deliveries (with their attempts) and their events are kept this long for the owner to see.
+RETENTION = timedelta(days=30)
 
 
 def check_subscriptions(values: Sequence[str], field: str = "subscriptions") -> list[str]:

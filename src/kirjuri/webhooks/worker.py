@@ -1,6 +1,8 @@
 """The one background worker of a Kirjuri server (`kirjuri worker`; `kirjuri dev` starts it next
 to the HTTP server): each round it delivers webhooks (fan-out, claim, signed POST, record), sends
-the queued invoice e-mails when SMTP is configured, and expires MFA transactions past their TTL.
+the queued invoice e-mails when SMTP is configured, and expires MFA transactions past their TTL;
+every `HOUSEKEEPING_EVERY` it also forgets expired idempotency keys and webhook deliveries past
+their retention (what `kirjuri purge` does from cron).
 
 Invariants: each job runs in its own transactions and a failure of one job is logged and never
 stops the others or the loop; any number of workers may run at once (deliveries are leased, see
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -25,6 +28,8 @@ from kirjuri.webhooks.service import Receiving
 
 log = structlog.get_logger("kirjuri.webhooks.worker")
 
+HOUSEKEEPING_EVERY = 300.0  # seconds
+
 SessionFactory = Callable[[], Session]
 
 
@@ -35,6 +40,8 @@ class Worker:
     lease: timedelta = rules.LEASE
     stop: threading.Event = field(default_factory=threading.Event)
     http: httpx.Client = field(default_factory=delivery.http_client)
+    # monotonic time of the last housekeeping; None: not yet in this process
+    housekept_at: float | None = None
 
     @property
     def receiving(self) -> Receiving:
@@ -57,7 +64,21 @@ class Worker:
             self._expire_mfa()
         except Exception:
             log.exception("mfa_expiry_round_failed")
+        if self.housekept_at is None or time.monotonic() - self.housekept_at >= HOUSEKEEPING_EVERY:
+            self.housekept_at = time.monotonic()
+            try:
+                self._housekeeping()
+            except Exception:
+                log.exception("housekeeping_failed")
         return attempts
+
+    def _housekeeping(self) -> None:
+        from kirjuri.api.idempotency import purge_expired
+
+        with self.factory() as session:
+            purge_expired(session, ttl_hours=self.settings.idempotency_ttl_hours)
+            session.commit()
+        delivery.purge_finished(self.factory)
 
     def _invoice_mail(self) -> None:
         host = self.settings.smtp_host
