@@ -22,6 +22,7 @@ import httpx
 import structlog
 from sqlalchemy.orm import Session
 
+import kirjuri.models  # noqa: F401 - every table mapped: a flush resolves foreign keys across areas
 from kirjuri.config import Settings
 from kirjuri.webhooks import delivery, rules
 from kirjuri.webhooks.service import Receiving
