@@ -197,20 +197,22 @@ def webhook_secret(webhook_uuid: WebhookUuid, request: Request, principal: Edito
     "/kirjuri/webhooks/{uuid}/secret/rotate",
     tags=[EXTRAS_TAG],
     operation_id="rotateWebhookSecret",
-    response_model=wire.WebhookSecret,
+    response_model=InfoMessage,
     responses=error_responses(403, 404),
 )
 def rotate_webhook_secret(
     webhook_uuid: WebhookUuid, request: Request, principal: Editor, session: DbSession
-) -> Response:
-    """Replace the signing secret with a new generated one; later attempts are signed with it."""
-    value = service.rotate_secret(
+) -> InfoMessage:
+    """Replace the signing secret with a new generated one; later attempts are signed with it.
+    Read the new secret from `GET …/secret`: a POST response is not the place for it (responses
+    to requests with an `Idempotency-Key` are stored for replay)."""
+    service.rotate_secret(
         session,
         company_id=principal.company_id,
         webhook_uuid=webhook_uuid,
         server_secret=request.app.state.settings.secret_key.get_secret_value(),
     )
-    return _no_store(wire.WebhookSecret(uuid=webhook_uuid, secret=value))
+    return InfoMessage(message="Webhook secret rotated")
 
 
 def _no_store(body: wire.WebhookSecret) -> Response:
