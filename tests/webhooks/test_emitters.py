@@ -78,3 +78,24 @@ def test_invoice_payment_events_deleted(
             "response": {"info": {"message": "Payment event removed"}},
         }
     ]
+
+
+def test_closing_a_year_announces_each_period_closed(db: Session) -> None:
+    from kirjuri.ledger import closing, fiscal
+    from tests.ledger.helpers import new_books
+
+    company_id = new_books(db, first_year=2020)
+    (year, periods), *_ = fiscal.years(db, company_id=company_id)
+    fiscal.set_period_status(db, company_id=company_id, year_id=year.id, period_id=periods[0].id, status="PENDING")
+    closing.close_year(db, company_id=company_id, year_id=year.id)
+    db.flush()
+    found = db.scalars(
+        select(WebhookEvent)
+        .where(
+            WebhookEvent.company_id == company_id,
+            WebhookEvent.event_type == catalogue.TRACKING_PERIOD_STATUS_UPDATED,
+        )
+        .order_by(WebhookEvent.created_at)
+    ).all()
+    changes = [(e.payload["previousStatus"], e.payload["status"]) for e in found]
+    assert changes == [("OPEN", "PENDING"), ("PENDING", "CLOSED")] + [("OPEN", "CLOSED")] * (len(periods) - 1)
