@@ -51,6 +51,7 @@ from kirjuri.partners.router import router as partners_router
 from kirjuri.portal.router import router as portal_router
 from kirjuri.products.router import router as products_router
 from kirjuri.vat.router import router as vat_router
+from kirjuri.webhooks.router import router as webhooks_router
 
 # Routers under the API base (and so under every version prefix) …
 API_ROUTERS = [
@@ -79,6 +80,7 @@ API_ROUTERS = [
     referencepayments_router,
     bank_accounts_router,
     payments_router,
+    webhooks_router,
 ]
 # … and the browser pages at the host root.
 PAGE_ROUTERS = [auth_root_router, auth_pages_router, portal_router]

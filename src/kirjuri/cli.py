@@ -142,7 +142,19 @@ def dev() -> None:
         saved.write_text(json.dumps(credentials.as_dict(), indent=2))
     _print_credentials(json.loads(saved.read_text()), as_json=False)
     console.print(f"  (kept in {saved}; delete it and {settings.database_url} to start afresh)")
-    serve(host="127.0.0.1", port=8000, workers=1, production=False)
+    # The background worker (webhooks, invoice e-mail, MFA expiry) runs beside the server and
+    # stops with it.
+    import subprocess
+
+    worker_process = subprocess.Popen([sys.executable, "-m", "kirjuri.cli", "worker"])
+    try:
+        serve(host="127.0.0.1", port=8000, workers=1, production=False)
+    finally:
+        worker_process.terminate()
+        try:
+            worker_process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker_process.kill()
 
 
 def _sandbox_still_there(saved: Path) -> bool:
@@ -156,6 +168,36 @@ def _sandbox_still_there(saved: Path) -> bool:
     with unit_of_work() as session:
         company = session.get(Company, company_id) if isinstance(company_id, int) else None
         return company is not None and company.is_sandbox
+
+
+@app.command()
+def worker(
+    interval: Annotated[float, typer.Option(help="Seconds to wait after a round with nothing to do.")] = 1.0,
+    once: Annotated[bool, typer.Option("--once", help="Run one round and exit.")] = False,
+    lease_seconds: Annotated[
+        float, typer.Option(help="How long a claimed webhook delivery belongs to this worker.")
+    ] = 300.0,
+) -> None:
+    """The background worker: webhook deliveries (signed, retried), queued invoice e-mails (with
+    KIRJURI_SMTP_HOST) and expiry of MFA transactions, in rounds until SIGTERM/SIGINT. Any number
+    may run at once."""
+    import signal
+    from datetime import timedelta
+
+    from kirjuri.db.engine import make_engine, make_session_factory
+    from kirjuri.webhooks.worker import Worker
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url, pool_size=2, max_overflow=2)
+    runner = Worker(make_session_factory(engine), settings, lease=timedelta(seconds=lease_seconds))
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: runner.stop.set())
+    console.print("worker started")
+    try:
+        runner.run(interval=interval, once=once)
+    finally:
+        engine.dispose()
+    console.print("worker stopped")
 
 
 @app.command()

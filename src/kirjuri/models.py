@@ -36,6 +36,7 @@ from kirjuri.ledger.models import (
 from kirjuri.mfa.models import MfaTransaction
 from kirjuri.partners.models import BusinessPartner, PartnerGroup, PartnerGroupMember
 from kirjuri.products.models import DefaultProduct, Product, ProductGroup
+from kirjuri.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 
 metadata = Base.metadata
 
@@ -84,5 +85,9 @@ __all__ = [
     "User",
     "VerifierList",
     "VerifierListMember",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
     "metadata",
 ]

@@ -25,6 +25,7 @@ from kirjuri.db.paging import fetch_page
 from kirjuri.ledger import service as ledger_service
 from kirjuri.mfa import service as mfa_service
 from kirjuri.mfa.models import MfaTransaction
+from kirjuri.webhooks import catalogue, outbox
 
 # Settings documents every company has; values are the contract's wire shapes.
 DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
@@ -259,5 +260,11 @@ def apply_user_update(session: Session, transaction: MfaTransaction) -> dict[str
         setattr(user, name, transaction.payload.get(name))
     user.version = clock.now()
     session.flush()
-    # USER_UPDATED webhook: emit it here through webhooks.outbox once that exists (webhooks issue).
-    return {"info": {"message": USER_UPDATED_MESSAGE}}
+    result = {"info": {"message": USER_UPDATED_MESSAGE}}
+    outbox.emit(
+        session,
+        company_id=transaction.company_id,
+        event_type=catalogue.USER_UPDATED,
+        payload={"transactionIdentifier": transaction.id, "response": result},
+    )
+    return result

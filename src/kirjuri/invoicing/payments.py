@@ -72,6 +72,7 @@ from kirjuri.ledger import repository as ledger_repository
 from kirjuri.ledger import service as ledger_service
 from kirjuri.mfa import service as mfa_service
 from kirjuri.mfa.models import MfaTransaction
+from kirjuri.webhooks import catalogue, outbox
 
 MARK_AS_PAID_RIGHT = "payments.markAsPaid"
 # The MFA transaction kind of a payment event's removal.
@@ -491,4 +492,16 @@ def apply_removal(session: Session, transaction: MfaTransaction) -> dict[str, An
         event_id=int(payload["paymentEventId"]),
         user_id=transaction.user_id,
     )
-    return {"info": {"message": REMOVED_MESSAGE}}
+    result = {"info": {"message": REMOVED_MESSAGE}}
+    outbox.emit(
+        session,
+        company_id=transaction.company_id,
+        event_type=catalogue.INVOICE_PAYMENTEVENTS_DELETED,
+        payload={
+            "transactionIdentifier": transaction.id,
+            "invoiceId": int(payload["invoiceId"]),
+            "paymentEventId": int(payload["paymentEventId"]),
+            "response": result,
+        },
+    )
+    return result

@@ -102,7 +102,9 @@ def close_year(session: Session, *, company_id: int, year_id: int, user_id: int 
     for period in session.scalars(
         select(TrackingPeriod).where(TrackingPeriod.company_id == company_id, TrackingPeriod.fiscal_year_id == year.id)
     ):
+        was = period.status
         period.status = fiscal.CLOSED
         period.modified = now
+        fiscal.announce_period_status(session, period=period, previous=was)
     session.flush()
     return year

@@ -21,6 +21,7 @@ from kirjuri.db import memo
 from kirjuri.db.counters import next_value
 from kirjuri.ledger import rules
 from kirjuri.ledger.models import FiscalYear, TrackingPeriod
+from kirjuri.webhooks import catalogue, outbox
 
 OPEN = "OPEN"
 PENDING = "PENDING"
@@ -176,10 +177,31 @@ def set_period_status(
     period = get_period(session, company_id=company_id, year_id=year_id, period_id=period_id, lock=True)
     if (period.status, status) not in PERIOD_TRANSITIONS or year.status != OPEN:
         raise KirjuriError("INVALID_TRACKING_PERIOD_STATUS_CHANGE", 409, "status")
+    previous = period.status
     period.status = status
     period.modified = clock.now()
     session.flush()
+    announce_period_status(session, period=period, previous=previous)
     return period
+
+
+def announce_period_status(session: Session, *, period: TrackingPeriod, previous: str) -> None:
+    """The TRACKING_PERIOD_STATUS_UPDATED webhook event of a period whose status just changed."""
+    if period.status == previous:
+        return
+    outbox.emit(
+        session,
+        company_id=period.company_id,
+        event_type=catalogue.TRACKING_PERIOD_STATUS_UPDATED,
+        payload={
+            "fiscalYearId": period.fiscal_year_id,
+            "trackingPeriodId": period.id,
+            "startDate": period.start_date.isoformat(),
+            "endDate": period.end_date.isoformat(),
+            "previousStatus": previous,
+            "status": period.status,
+        },
+    )
 
 
 def periods_between(session: Session, *, company_id: int, start: date, end: date) -> list[TrackingPeriod]:

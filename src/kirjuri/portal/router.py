@@ -1,7 +1,8 @@
 """Developer portal pages (server-rendered with Jinja2) under /portal.
 
 Home, developer sign-up, login (the same browser session as /login), "Request a testing
-environment", the user's API keys, pending two-step confirmations, and the bank-file upload.
+environment", the user's API keys, pending two-step confirmations, the bank-file upload, and the
+webhooks (with their recent deliveries) of the companies where the user may view company settings.
 
 Invariants: every page acts for the user of the browser session only — their companies, their
 keys, their transactions; every POST is CSRF-checked first; secrets created here are shown on
@@ -311,3 +312,14 @@ router.add_api_route(
     route_class_override=bankfiles.UploadPageRoute,
     max_body_size=upload.ROUTE_BODY_LIMIT,
 )
+# -- webhooks ------------------------------------------------------------------------------
+
+
+@router.get("/webhooks")
+def webhooks_page(b: BrowserDep) -> Response:
+    """Read-only: each company where the user holds the company-settings right (the right of the
+    webhook endpoints), its webhooks and their latest deliveries. Secrets are not shown here."""
+    if (redirect := _login_required(b, "/portal/webhooks")) is not None:
+        return redirect
+    assert b.user is not None
+    return b.render("portal/webhooks.html", {"companies": service.webhooks_of_user(b.db, user_id=b.user.id)})

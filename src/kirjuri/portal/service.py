@@ -34,6 +34,9 @@ from kirjuri.portal import repository
 from kirjuri.portal.schemas import ApiKeyForm, RegisterForm, SandboxForm
 from kirjuri.sandbox import service as sandbox_service
 from kirjuri.sandbox.service import SandboxCredentials
+from kirjuri.webhooks import repository as webhooks_repository
+from kirjuri.webhooks.models import Webhook, WebhookDelivery
+from kirjuri.webhooks.rules import SETTINGS_RIGHT as WEBHOOKS_RIGHT
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,3 +179,29 @@ def import_bank_file(
     """Import one bank file for the company as the user (checked again here); flushes only."""
     check_bank_importer(session, user_id=user_id, company_id=company_id)
     return importing.import_file(session, company_id=company_id, data=data, filename=filename, user_id=user_id)
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyWebhooks:
+    company_id: int
+    company_name: str
+    webhooks: list[Webhook]
+    deliveries: list[tuple[WebhookDelivery, str, str]]
+
+
+def webhooks_of_user(session: Session, *, user_id: int) -> list[CompanyWebhooks]:
+    """Webhooks and recent deliveries of the user's companies where they may view company settings."""
+    found: list[CompanyWebhooks] = []
+    for company in companies_repository.companies_of_user(session, user_id=user_id):
+        member = companies_repository.membership(session, company_id=company.id, user_id=user_id)
+        if member is None or not rights_rules.allows(member.rights or {}, WEBHOOKS_RIGHT, write=False):
+            continue
+        found.append(
+            CompanyWebhooks(
+                company_id=company.id,
+                company_name=company.name,
+                webhooks=webhooks_repository.of_company(session, company_id=company.id),
+                deliveries=webhooks_repository.recent_deliveries(session, company_id=company.id),
+            )
+        )
+    return found
