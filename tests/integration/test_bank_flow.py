@@ -1,6 +1,7 @@
 """Issue 6 end to end, over HTTP with real bank files: a sent sales invoice is paid by a camt.054
 reference payment (and another by the same payment as a KTL file), the invoice becomes PAID, the
-books balance, and importing the same file again changes nothing; an approved purchase invoice is
+books balance, a signed webhook reaches a receiver on 127.0.0.1 and verifies with the
+standardwebhooks library, and importing the same file again changes nothing; an approved purchase invoice is
 paid through a confirmed payment, its pain.001 file and the following camt.053 statement."""
 
 from __future__ import annotations
@@ -16,17 +17,22 @@ import xmlschema
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from standardwebhooks import Webhook
 
 from kirjuri.banking import xml
 from kirjuri.banking.payments.outbound import write_due_files
+from kirjuri.config import Settings
 from kirjuri.core import clock
 from kirjuri.invoicing.models import PaymentEvent
+from kirjuri.webhooks import catalogue, delivery
+from kirjuri.webhooks.service import Receiving
 from tests.banking.payments.helpers import add_account, approved_purchase, item, pay
 from tests.factories import Tenant
 from tests.integration.bankfiles import Debit, Incoming, camt053, camt054, ktl
 from tests.invoicing.helpers import post_invoice, sales_invoice_body
 from tests.invoicing.test_lifecycle_api import verifier_list
 from tests.ledger.helpers import assert_books_balance
+from tests.webhooks.helpers import receiver, webhook_body
 
 IBAN = "FI2112345600000785"
 
@@ -83,20 +89,39 @@ def payment_events(session_factory: sessionmaker[Session], company_id: int) -> i
 
 
 @pytest.mark.usefixtures("bank_account")
-@pytest.mark.parametrize(("name", "writer"), [("viite.xml", camt054), ("viite.txt", ktl)])
-def test_a_reference_payment_file_pays_the_sent_invoice_once(
-    client: TestClient, tenant: Tenant, session_factory: sessionmaker[Session], name: str, writer: Any
+@pytest.mark.parametrize("case", [("viite.xml", camt054), ("viite.txt", ktl)], ids=["camt054", "ktl"])
+def test_a_reference_payment_file_pays_the_sent_invoice_once_and_a_signed_webhook_says_so(
+    client: TestClient, tenant: Tenant, session_factory: sessionmaker[Session], settings: Settings, case: Any
 ) -> None:
+    name, writer = case
     invoice = sent_invoice(client, tenant)
-    data = writer(IBAN, [incoming(invoice, "E2E0000000000001")])
-    first = upload(client, tenant, data, name)
-    assert first["referencePaymentsNew"] == 1 and first["matched"] == 1, first
-    paid = client.get(f"/api/invoices/{invoice['id']}", headers=tenant.headers).json()
-    assert paid["status"] == "PAID"
-    with session_factory() as session:
-        assert_books_balance(session, tenant.company_id)
-    events = payment_events(session_factory, tenant.company_id)
-    assert events == 1
+    with receiver() as got:
+        hook = client.post(
+            "/api/webhooks",
+            json=webhook_body(got.url, [catalogue.INVOICE_PAID, catalogue.REFERENCEPAYMENT_RECEIVED]),
+            headers=tenant.headers,
+        )
+        assert hook.status_code == 200, hook.text
+        data = writer(IBAN, [incoming(invoice, "E2E0000000000001")])
+        first = upload(client, tenant, data, name)
+        assert first["referencePaymentsNew"] == 1 and first["matched"] == 1, first
+        paid = client.get(f"/api/invoices/{invoice['id']}", headers=tenant.headers).json()
+        assert paid["status"] == "PAID"
+        with session_factory() as session:
+            assert_books_balance(session, tenant.company_id)
+        events = payment_events(session_factory, tenant.company_id)
+        assert events == 1
+        with delivery.http_client() as http:
+            receiving = Receiving(sandbox=True, server_secret=settings.secret_key.get_secret_value())
+            delivery.run_round(session_factory, http=http, receiving=receiving, company_ids=[tenant.company_id])
+
+    uuid = hook.json()["uuid"]
+    secret = client.get(f"/api/kirjuri/webhooks/{uuid}/secret", headers=tenant.headers).json()["secret"]
+    documents = [Webhook(secret).verify(message.body, message.headers) for message in got.received]
+    by_type = {document["eventType"]: document["payload"] for document in documents}
+    assert by_type[catalogue.INVOICE_PAID]["invoiceId"] == invoice["id"]
+    assert by_type[catalogue.INVOICE_PAID]["status"] == "PAID"
+    assert catalogue.REFERENCEPAYMENT_RECEIVED in by_type
 
     again = upload(client, tenant, data, name)
     assert again["referencePaymentsNew"] == 0 and again["referencePaymentsSkipped"] == 1, again

@@ -74,6 +74,7 @@ from kirjuri.invoicing.models import Invoice, InvoiceEvent
 from kirjuri.ledger import fiscal, rules
 from kirjuri.ledger import repository as ledger_repository
 from kirjuri.ledger import service as ledger_service
+from kirjuri.webhooks import catalogue, outbox
 
 # Kirjuri's own audit action for an invalidation (the contract's enum has none).
 INVALIDATION = "INVALIDATION"
@@ -150,9 +151,18 @@ def actor_name(session: Session, *, company_id: int, user_id: int | None) -> str
 
 def move(session: Session, *, invoice: Invoice, status: str) -> None:
     """Set the status, bump the version and keep the ledger receipt's status in step. Callers
-    have checked the transition and the period; only `apply` and the undoing of a payment call it."""
+    have checked the transition and the period; only `apply` and the undoing of a payment call it.
+    A changed status is announced (`invoice.status_changed`, and `invoice.paid` once paid)."""
+    previous = invoice.status
     invoice.status = status
     invoice.version = clock.now()
+    if status != previous:
+        payload = {"invoiceId": invoice.id, "type": invoice.type, "status": status, "previousStatus": previous}
+        outbox.emit(
+            session, company_id=invoice.company_id, event_type=catalogue.INVOICE_STATUS_CHANGED, payload=payload
+        )
+        if status in (transitions.PAID, transitions.MARKED_PAID):
+            outbox.emit(session, company_id=invoice.company_id, event_type=catalogue.INVOICE_PAID, payload=payload)
     if invoice.ledger_receipt_id is not None:
         receipt = ledger_repository.get_receipt(
             session, company_id=invoice.company_id, receipt_id=invoice.ledger_receipt_id, lock=True
