@@ -15,6 +15,7 @@ from kirjuri.invoicing.models import (
     InvoiceComment,
     InvoiceEvent,
     InvoiceRow,
+    InvoiceVatLine,
     PaymentEvent,
     SentDocument,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "InvoiceComment",
     "InvoiceEvent",
     "InvoiceRow",
+    "InvoiceVatLine",
     "LedgerAccount",
     "LedgerBalance",
     "LedgerReceipt",

@@ -55,9 +55,9 @@ from sqlalchemy.orm import Session
 
 from kirjuri.core import vat
 from kirjuri.core.errors import ErrorItem, KirjuriError
-from kirjuri.core.money import from_minor, round_money, to_minor
+from kirjuri.core.money import from_minor, plain, round_money, to_minor
 from kirjuri.invoicing import entries
-from kirjuri.invoicing.document import Totals
+from kirjuri.invoicing.document import Totals, VatLine
 from kirjuri.invoicing.models import Invoice
 from kirjuri.ledger import accounts, chart, fiscal, repository, rules
 from kirjuri.ledger import service as ledger
@@ -92,11 +92,12 @@ class RowIn:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """What will be booked: the draft (company currency) and the invoice's totals as booked
-    (invoice currency)."""
+    """What will be booked: the draft (company currency), the invoice's totals as booked and their
+    VAT breakdown per stated percent × VAT status (invoice currency; the lines add up to `totals`)."""
 
     draft: rules.ReceiptDraft
     totals: Totals
+    vat_lines: tuple[VatLine, ...] = ()
 
 
 def books(invoice_type: str) -> bool:
@@ -140,6 +141,24 @@ def _stated(
             tax = round_money(line.net * percent / (100 + percent))
             return line.net - tax, tax
         return line.net, round_money(line.net * percent / 100)
+
+
+def _stated_key(line: entries.AccountLine, *, invoice_type: str, vat_status: int | None) -> tuple[Decimal, int]:
+    """(percent, VAT status) of the invoice's VAT line a ledger line belongs to, as `invoicing.sums`
+    keys it: a self-assessed line states 0 %, a line without a status is domestic (1)."""
+    status = entries.effective_status(line.vat_status, vat_status, line.vat_percent)
+    known = vat.STATUSES.get(status) if status is not None else None
+    treatment = known.treatment(entries.side_of(invoice_type)) if known is not None else None
+    percent = ZERO if treatment is vat.Treatment.SELF_ASSESSED else line.vat_percent
+    return percent, status if status is not None else vat.DOMESTIC
+
+
+def _vat_lines(found: Mapping[tuple[Decimal, int], tuple[Decimal, Decimal]]) -> tuple[VatLine, ...]:
+    lines = [
+        VatLine(percent=plain(percent), net=net, vat=tax, gross=net + tax, vat_status=status)
+        for (percent, status), (net, tax) in found.items()
+    ]
+    return tuple(sorted(lines, key=lambda line: (-line.percent, line.vat_status)))
 
 
 def _booked_exactly(
@@ -218,18 +237,30 @@ def plan(
         (line, *_stated(line, invoice_type=invoice_type, vat_status=vat_status, prices_include_vat=prices_include_vat))
         for line in lines
     ]
-    if rate is None:
-        parts = [p for line, net, tax in stated for p in exactly(line, net, tax)]
-        net = sum((p.net for p in parts), ZERO)
-        tax = sum((_line_vat(p, invoice_type=invoice_type, vat_status=vat_status) for p in parts), ZERO)
-    else:
-        parts = [p for line, net, tax in stated for p in exactly(line, _convert(net, rate), _convert(tax, rate))]
-        net = sum((n for _line, n, _t in stated), ZERO)
-        tax = sum((t for _line, _n, t in stated), ZERO)
+    # Per stated VAT line: (net, VAT) as booked (invoice currency) — the invoice's breakdown.
+    by_line: dict[tuple[Decimal, int], tuple[Decimal, Decimal]] = {}
+
+    def add(line: entries.AccountLine, net: Decimal, tax: Decimal) -> None:
+        key = _stated_key(line, invoice_type=invoice_type, vat_status=vat_status)
+        old_net, old_tax = by_line.get(key, (ZERO, ZERO))
+        by_line[key] = (old_net + net, old_tax + tax)
+
+    parts: list[entries.AccountLine] = []
+    for line, net, tax in stated:
+        if rate is None:
+            booked = exactly(line, net, tax)
+            for p in booked:
+                add(line, p.net, _line_vat(p, invoice_type=invoice_type, vat_status=vat_status))
+        else:
+            booked = exactly(line, _convert(net, rate), _convert(tax, rate))
+            add(line, net, tax)
+        parts.extend(booked)
+    net = sum((n for n, _t in by_line.values()), ZERO)
+    tax = sum((t for _n, t in by_line.values()), ZERO)
     totals = Totals(net=net, vat=tax, gross=net + tax)
     if totals.gross != invoice_totals.gross and not sales:
         raise KirjuriError("VAT_ROUNDING_DIFFERENCE", 400, "invoiceRows")
-    booked = entries.invoice_receipt(
+    receipt = entries.invoice_receipt(
         invoice_type=invoice_type,
         name=name[:RECEIPT_NAME_LENGTH],
         invoice_date=invoice_date,
@@ -239,7 +270,7 @@ def plan(
         partner_id=partner_id,
         total_gross=totals.gross if rate is None else _convert(totals.gross, rate),
     )
-    return Plan(draft=booked.draft, totals=totals)
+    return Plan(draft=receipt.draft, totals=totals, vat_lines=_vat_lines(by_line))
 
 
 def book(session: Session, *, invoice: Invoice, user_id: int | None, plan: Plan) -> LedgerReceipt:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from kirjuri.core.errors import KirjuriError, not_found
 from kirjuri.core.ids import INT32_MAX
 from kirjuri.core.paging import Order, PageMeta, PageRequest
-from kirjuri.invoicing.models import Invoice, InvoiceChecker, InvoiceRow
+from kirjuri.invoicing.models import Invoice, InvoiceChecker, InvoiceRow, InvoiceVatLine
 from kirjuri.partners import repository as partners
 from kirjuri.partners.models import BusinessPartner
 from kirjuri.products import repository as products
@@ -89,6 +89,17 @@ def rows_of(session: Session, *, company_id: int, invoice_ids: Sequence[int]) ->
     ):
         found[row.invoice_id].append(row)
     return found
+
+
+def vat_lines_of(session: Session, *, company_id: int, invoice_id: int) -> list[InvoiceVatLine]:
+    """The invoice's stored VAT breakdown, in its order (empty for an invoice stored without one)."""
+    return list(
+        session.scalars(
+            select(InvoiceVatLine)
+            .where(InvoiceVatLine.company_id == company_id, InvoiceVatLine.invoice_id == invoice_id)
+            .order_by(InvoiceVatLine.line_no)
+        )
+    )
 
 
 def checkers_of(session: Session, *, company_id: int, invoice_ids: Sequence[int]) -> dict[int, list[InvoiceChecker]]:
