@@ -496,6 +496,7 @@ def _check(
                     vat_percent=row.vat_percent,
                     vat_status=row.vat_status,
                     product_account=products[row.product_id] if row.product_id is not None else None,
+                    product_id=row.product_id,
                 )
                 for row, row_sums in zip(body.invoice_rows, computed.rows, strict=True)
             ],
