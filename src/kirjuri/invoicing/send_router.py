@@ -115,7 +115,11 @@ def get_invoice_image(
     wire_format = fmt if fmt is not None else (images.accepted_format(accept) if bare else "PNG")
     media_type = images.media_type(wire_format)  # 400 INVALID_FORMAT before anything is looked up
     invoice = repository.get(
-        session, company_id=principal.company_id, invoice_id=invoice_id, types=access.readable_types(principal)
+        session,
+        company_id=principal.company_id,
+        invoice_id=invoice_id,
+        types=access.readable_types(principal),
+        personal=access.personal(session, principal),
     )
     pdf = render_pdf(documents.invoice_document(session, invoice=invoice))
     data = images.page_image(pdf, page=page, fmt=wire_format)
