@@ -18,6 +18,7 @@ from kirjuri.invoicing.models import (
     InvoiceComment,
     InvoiceEvent,
     InvoiceRow,
+    InvoiceVatLine,
     PaymentEvent,
     SentDocument,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "InvoiceComment",
     "InvoiceEvent",
     "InvoiceRow",
+    "InvoiceVatLine",
     "LedgerAccount",
     "LedgerBalance",
     "LedgerReceipt",

@@ -1,16 +1,19 @@
 """`GET /invoices/{invoiceId}/image?page=&format=` (`invoicing.send_router`): the page of the
-rendered invoice as PNG or JPEG bytes, 404 past the last page, 400 for a format outside the
+rendered invoice as `multipart/mixed` (Attachment metadata + picture) by default, or as bare PNG or
+JPEG bytes for a picture-only `Accept`, 404 past the last page, 400 for a format outside the
 contract's, the rights of the invoice's type, isolation, and no write."""
 
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
+from requests_toolbelt.multipart import decoder
 from sqlalchemy.orm import Session, sessionmaker
 
 from kirjuri.api.versioning import etag
@@ -43,8 +46,97 @@ def image_client(settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
-def _image(client: TestClient, tenant: Tenant, invoice_id: int | str, **params: Any) -> Any:
-    return client.get(f"/api/invoices/{invoice_id}/image", params=params, headers=tenant.headers)
+def _image(
+    client: TestClient, tenant: Tenant, invoice_id: int | str, accept: str = "image/png, image/jpeg", **params: Any
+) -> Any:
+    """The bare picture (a picture-only Accept), unless `accept` says otherwise."""
+    return client.get(f"/api/invoices/{invoice_id}/image", params=params, headers={**tenant.headers, "Accept": accept})
+
+
+def _parts(answer: Any) -> tuple[dict[str, Any], str, bytes]:
+    """(metadata, picture part's Content-Type, picture) of a multipart/mixed answer."""
+    meta, picture = decoder.MultipartDecoder(answer.content, answer.headers["content-type"]).parts
+    assert meta.headers[b"Content-Type"] == b"application/json"
+    return json.loads(meta.content), picture.headers[b"Content-Type"].decode(), picture.content
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "multipart/mixed", "multipart/mixed, image/png", "application/json"])
+def test_default_answer_is_multipart_like_an_attachment(
+    image_client: TestClient, tenant: Tenant, db: Session, accept: str | None
+) -> None:
+    invoice = post_invoice(image_client, tenant)
+    headers = dict(tenant.headers)
+    if accept is not None:
+        headers["Accept"] = accept
+    answer = image_client.get(f"/api/invoices/{invoice['id']}/image", headers=headers)
+    if accept is None:
+        # httpx always sends an Accept: send the request without one.
+        request = image_client.build_request("GET", f"/api/invoices/{invoice['id']}/image", headers=headers)
+        del request.headers["accept"]
+        answer = image_client.send(request)
+
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("multipart/mixed; boundary=")
+    assert answer.headers["vary"] == "Accept"
+    assert int(answer.headers["content-length"]) == len(answer.content)
+    meta, part_type, picture = _parts(answer)
+    assert meta == {
+        "name": f"invoice-{invoice['id']}-page-1.png",
+        "referenceType": "INVOICE",
+        "referenceId": invoice["id"],
+        "mimeType": "image/png",
+        "sendWithInvoice": False,
+    }
+    assert part_type == "image/png"
+    stored = db.get(Invoice, (tenant.company_id, invoice["id"]))
+    assert stored is not None
+    assert picture == images.page_image(render_pdf(documents.invoice_document(db, invoice=stored)), page=1, fmt="PNG")
+
+
+def test_multipart_jpeg_page_two(image_client: TestClient, tenant: Tenant) -> None:
+    rows = [invoice_row(product=f"Rivi {n}", quantity=1, unitPrice=n) for n in range(1, 61)]
+    invoice = post_invoice(image_client, tenant, sales_invoice_body(invoiceRows=rows))
+    answer = _image(image_client, tenant, invoice["id"], accept="*/*", page=2, format="JPG")
+    assert answer.status_code == 200, answer.text
+    meta, part_type, picture = _parts(answer)
+    assert (meta["name"], meta["mimeType"], part_type) == (
+        f"invoice-{invoice['id']}-page-2.jpg",
+        "image/jpeg",
+        "image/jpeg",
+    )
+    assert Image.open(io.BytesIO(picture)).format == "JPEG"
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt", "expected"),
+    [
+        ("image/jpeg", None, "image/jpeg"),
+        ("image/png", None, "image/png"),
+        ("image/*", None, "image/png"),
+        ("image/jpeg;q=0.9, image/png", None, "image/png"),
+        ("image/jpeg", "PNG", "image/png"),
+        ("image/png", "JPG", "image/jpeg"),
+    ],
+)
+def test_a_picture_only_accept_gets_the_bare_picture(
+    image_client: TestClient, tenant: Tenant, accept: str, fmt: str | None, expected: str
+) -> None:
+    invoice = post_invoice(image_client, tenant)
+    params = {} if fmt is None else {"format": fmt}
+    answer = _image(image_client, tenant, invoice["id"], accept=accept, **params)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == expected
+    assert Image.open(io.BytesIO(answer.content)).format == ("PNG" if expected == "image/png" else "JPEG")
+
+
+def test_multipart_errors_are_json(image_client: TestClient, tenant: Tenant) -> None:
+    invoice = post_invoice(image_client, tenant)
+    assert errors(_image(image_client, tenant, invoice["id"], accept="*/*", page=5)) == [
+        (404, "page", "PAGE_NOT_FOUND")
+    ]
+    assert errors(_image(image_client, tenant, invoice["id"], accept="*/*", format="GIF")) == [
+        (400, "format", "INVALID_FORMAT")
+    ]
 
 
 def test_page_one_as_png(image_client: TestClient, tenant: Tenant, db: Session) -> None:

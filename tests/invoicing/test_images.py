@@ -13,6 +13,7 @@ from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from kirjuri.core.errors import KirjuriError
+from kirjuri.invoicing import images
 from kirjuri.invoicing.images import page_count, page_image
 from kirjuri.invoicing.render import render_pdf
 from tests.invoicing.test_render import invoice, long_invoice
@@ -112,3 +113,36 @@ def test_the_format_is_checked_before_the_page() -> None:
     with pytest.raises(KirjuriError) as caught:
         page_image(PDF, page=99, fmt="GIF")
     assert caught.value.code == "INVALID_FORMAT"
+
+
+@pytest.mark.parametrize(
+    ("accept", "bare"),
+    [
+        (None, False),
+        ("", False),
+        ("*/*", False),
+        ("multipart/mixed", False),
+        ("image/png, */*;q=0.1", False),
+        ("application/json", False),
+        ("image/png", True),
+        ("image/jpeg", True),
+        ("IMAGE/PNG, image/jpeg;q=0.5", True),
+        ("image/*", True),
+        ("image/png, multipart/mixed;q=0", True),
+    ],
+)
+def test_bare_image_only_for_a_picture_only_accept(accept: str | None, bare: bool) -> None:
+    assert images.bare_image(accept) is bare
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [("image/jpeg", "JPEG"), ("image/png", "PNG"), ("image/*", "PNG"), ("image/jpeg, image/png", "PNG"), (None, "PNG")],
+)
+def test_accepted_format(accept: str | None, fmt: str) -> None:
+    assert images.accepted_format(accept) == fmt
+
+
+def test_image_name() -> None:
+    assert images.image_name(invoice_id=123, page=1, fmt="PNG") == "invoice-123-page-1.png"
+    assert images.image_name(invoice_id=7, page=2, fmt="jpeg") == "invoice-7-page-2.jpg"

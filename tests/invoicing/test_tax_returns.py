@@ -134,11 +134,15 @@ def test_the_months_return_becomes_a_payable_invoice(
     assert actions(session_factory, books, invoice["id"]) == ["CREATED"]
 
 
+def _month(year: int, month: int) -> tax_returns.TaxPeriod:
+    return tax_returns.tax_period("K", tax_returns.PeriodRequest(year=year, month=month))
+
+
 def test_due_date_crosses_the_year() -> None:
-    assert str(tax_returns.due_date(2026, 10)) == "2026-12-12"
-    assert str(tax_returns.due_date(2026, 11)) == "2027-01-12"
-    assert str(tax_returns.due_date(2026, 12)) == "2027-02-12"
-    assert str(tax_returns.due_date(2026, 1)) == "2026-03-12"
+    assert str(tax_returns.due_date(_month(2026, 10))) == "2026-12-12"
+    assert str(tax_returns.due_date(_month(2026, 11))) == "2027-01-12"
+    assert str(tax_returns.due_date(_month(2026, 12))) == "2027-02-12"
+    assert str(tax_returns.due_date(_month(2026, 1))) == "2026-03-12"
 
 
 def test_regenerating_replaces_the_unpaid_invoice(

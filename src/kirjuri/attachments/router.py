@@ -10,8 +10,6 @@ names a body limit large enough to let 10 MB + slack through and the reader enfo
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any
 
@@ -27,8 +25,7 @@ from kirjuri.api.route import too_large_answer
 from kirjuri.api.schemas import SearchResultMetaData, error_responses
 from kirjuri.api.session import DbSession
 from kirjuri.api.versioning import check_if_match, etag
-from kirjuri.api.wire import dumps
-from kirjuri.attachments import repository, rules, service, upload
+from kirjuri.attachments import multipart, repository, rules, service, upload
 from kirjuri.attachments import schemas as wire
 from kirjuri.attachments.models import Attachment
 from kirjuri.attachments.storage import FileStore, local_store, read_chunks
@@ -44,26 +41,7 @@ EXTRAS_TAG = "Kirjuri: attachments"
 AttachmentId = Annotated[int, Path(alias="attachmentId")]
 
 
-def _inline(schema: dict[str, Any]) -> dict[str, Any]:
-    """A model's JSON schema with its `$defs` written in place: hand-written OpenAPI fragments
-    cannot name the component, whose name FastAPI may qualify (two areas have an `Attachment`)."""
-    defs = schema.pop("$defs", {})
-
-    def resolve(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref", "")
-            if ref.startswith("#/$defs/"):
-                return resolve(defs[ref.removeprefix("#/$defs/")])
-            return {k: resolve(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [resolve(v) for v in node]
-        return node
-
-    resolved: dict[str, Any] = resolve(schema)
-    return resolved
-
-
-_REF = _inline(wire.Attachment.model_json_schema())
+_REF = multipart.ATTACHMENT_SCHEMA
 UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -233,10 +211,7 @@ def search_attachments(
 
 
 def _file_headers(attachment: Attachment) -> dict[str, str]:
-    return {
-        "Content-Type": attachment.mime_type,
-        "Content-Disposition": rules.content_disposition(attachment.name),
-    }
+    return multipart.file_headers(name=attachment.name, mime_type=attachment.mime_type)
 
 
 def _safe_headers(attachment: Attachment) -> dict[str, str]:
@@ -247,25 +222,6 @@ def _safe_headers(attachment: Attachment) -> dict[str, str]:
         "Cache-Control": "private, no-store",
         "ETag": etag(attachment.version),
     }
-
-
-def _multipart(attachment: Attachment, body: Iterator[bytes]) -> tuple[int, str, Iterator[bytes]]:
-    """(Content-Length, boundary, chunks) of the `multipart/mixed` download."""
-    boundary = secrets.token_hex(24)
-    file_headers = "".join(f"{k}: {v}\r\n" for k, v in _file_headers(attachment).items())
-    head = (
-        f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode()
-        + dumps(wire.attachment_to_wire(attachment))
-        + f"\r\n--{boundary}\r\n{file_headers}\r\n".encode()
-    )
-    tail = f"\r\n--{boundary}--\r\n".encode()
-
-    def chunks() -> Iterator[bytes]:
-        yield head
-        yield from body
-        yield tail
-
-    return len(head) + attachment.size + len(tail), boundary, chunks()
 
 
 @router.get(
@@ -284,11 +240,16 @@ def download_attachment(
         session, company_id=principal.company_id, attachment_id=attachment_id, access=principal
     )
     content = service.open_content(file_store(request), attachment)
-    length, boundary, chunks = _multipart(attachment, read_chunks(content))
+    answer = multipart.mixed(
+        wire.attachment_to_wire(attachment),
+        mime_type=attachment.mime_type,
+        size=attachment.size,
+        body=read_chunks(content),
+    )
     return StreamingResponse(
-        chunks,
-        media_type=f"multipart/mixed; boundary={boundary}",
-        headers={**_safe_headers(attachment), "Content-Length": str(length)},
+        answer.chunks,
+        media_type=answer.media_type,
+        headers={**_safe_headers(attachment), "Content-Length": str(answer.length)},
     )
 
 

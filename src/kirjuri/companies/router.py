@@ -195,6 +195,33 @@ def get_circulation_settings(principal: CirculationViewer, session: DbSession) -
     return schemas.CirculationSettings.model_validate(value)
 
 
+@router.get(
+    "/kirjuri/company/vatsettings",
+    tags=["Kirjuri: company"],
+    operation_id="kirjuriGetCompanyVatSettings",
+    responses=_403,
+)
+def get_vat_settings(principal: InfoViewer, session: DbSession) -> schemas.VatSettings:
+    """The company's VAT reporting period (MONTH unless set): the periods its periodic tax returns
+    (`POST /kirjuri/invoices/periodictaxreturns`) cover."""
+    period = company_settings.vat_period(session, company_id=principal.company_id)
+    return schemas.VatSettings(reporting_period=schemas.VatPeriod(period))
+
+
+@router.put(
+    "/kirjuri/company/vatsettings",
+    tags=["Kirjuri: company"],
+    operation_id="kirjuriPutCompanyVatSettings",
+    responses={**_403, 400: {"model": ErrorMessages}},
+)
+def put_vat_settings(body: schemas.VatSettings, principal: InfoEditor, session: DbSession) -> schemas.VatSettings:
+    """Set the VAT reporting period: MONTH, QUARTER or YEAR."""
+    period = service.set_vat_period(
+        session, company_id=principal.company_id, reporting_period=body.reporting_period.value
+    )
+    return schemas.VatSettings(reporting_period=schemas.VatPeriod(period))
+
+
 def _verifiers(members: list[company_settings.Member]) -> list[schemas.Verifier]:
     return [
         schemas.Verifier(firstname=m.first_name, surname=m.last_name, user_id=m.user_id, order_no=m.order_no)

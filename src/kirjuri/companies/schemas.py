@@ -414,3 +414,16 @@ class CompanyUser(WireModel):
 
 class CompanyUserSearchResult(SearchResult[CompanyUser]):
     pass
+
+
+class VatPeriod(StrEnum):
+    MONTH = "MONTH"
+    QUARTER = "QUARTER"
+    YEAR = "YEAR"
+
+
+class VatSettings(WireModel):
+    """Kirjuri's VAT settings of the company: the VAT reporting period (verokausi) of its periodic
+    tax returns."""
+
+    reporting_period: VatPeriod

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kirjuri.auth.rules import hash_secret
 from kirjuri.companies import repository, rules
+from kirjuri.companies import settings as company_settings
 from kirjuri.companies.models import Company, CompanySetting, CompanyUser, User
 from kirjuri.core import clock
 from kirjuri.core.errors import KirjuriError, not_found
@@ -207,6 +208,22 @@ def update_company(
     company.version = clock.now()
     session.flush()
     return company
+
+
+def set_vat_period(session: Session, *, company_id: int, reporting_period: str) -> str:
+    """Store the company's VAT reporting period (`settings.VAT`); 400 `INVALID_ENUM_VALUE` at
+    `reportingPeriod` for anything but MONTH, QUARTER or YEAR."""
+    if reporting_period not in company_settings.VAT_PERIODS:
+        raise KirjuriError("INVALID_ENUM_VALUE", 400, "reportingPeriod")
+    stored = repository.setting(session, company_id=company_id, name=company_settings.VAT)
+    if stored is None:
+        session.add(CompanySetting(company_id=company_id, name=company_settings.VAT, value={}))
+        session.flush()
+        stored = repository.setting(session, company_id=company_id, name=company_settings.VAT)
+    if stored is not None:
+        stored.value = {**stored.value, "reportingPeriod": reporting_period}
+    session.flush()
+    return reporting_period
 
 
 # --- members ------------------------------------------------------------------------------------

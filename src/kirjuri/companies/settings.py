@@ -23,6 +23,11 @@ DELIVERY_TERMS = "delivery_terms"
 EINVOICE = "einvoice"
 COLLECTION_PENAL = "collection_penal"
 CIRCULATION = "circulation"
+# Kirjuri's own document: {"reportingPeriod": MONTH | QUARTER | YEAR}, the company's VAT period
+# (kausiveroilmoituksen verokausi). A company without the document reports monthly, the Finnish default.
+VAT = "vat"
+VAT_PERIODS: tuple[str, ...] = ("MONTH", "QUARTER", "YEAR")
+DEFAULT_VAT_PERIOD = "MONTH"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,13 @@ def document(session: Session, *, company_id: int, name: str) -> dict[str, Any]:
     if stored is None:
         raise not_found()
     return dict(stored.value)
+
+
+def vat_period(session: Session, *, company_id: int) -> str:
+    """The company's VAT reporting period: MONTH, QUARTER or YEAR (MONTH when never set)."""
+    stored = repository.setting(session, company_id=company_id, name=VAT)
+    found = (stored.value if stored is not None else {}).get("reportingPeriod")
+    return found if found in VAT_PERIODS else DEFAULT_VAT_PERIOD
 
 
 def default_invoice_template(session: Session, *, company_id: int) -> dict[str, Any]:

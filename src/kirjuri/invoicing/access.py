@@ -12,12 +12,26 @@ write is 403 `INSUFFICIENT_RIGHTS` on a write.
   or `travelAndExpenses.travelAndExpenseInvoiceSearch`;
 - PERIODIC_TAX_RETURN: never written; read with `accounting.journalReceipts` or the purchase
   rights.
+
+Personal-only flags (`personal`): `sales.personalSalesInvoicesOnly` limits SALES_INVOICE and
+SALES_ORDER (offers included), `purchases.personalPurchaseInvoicesOnly` PURCHASE_INVOICE and
+PURCHASE_ORDER, `travelAndExpenses.personalTravelAndExpenseInvoiceOnly` TRAVEL_INVOICE and
+BILL_OF_CHARGES to the invoices the caller created — and, for travel and expense invoices, also
+those whose person (`partnerId`) is the caller's own person (the company user's `partnerId`). Any
+other invoice of those types is treated like one of an unreadable type: absent from searches and
+batch reads, 404 on GET and on every write. The periodic tax return is the company's, never a
+person's: no flag narrows it.
 """
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from kirjuri.auth.dependencies import Principal
+from kirjuri.companies import repository as companies
 from kirjuri.core.errors import forbidden, not_found
+from kirjuri.invoicing.models import Invoice
+from kirjuri.invoicing.repository import Personal
 from kirjuri.invoicing.transitions import (
     BILL_OF_CHARGES,
     INVOICE_TYPES,
@@ -54,6 +68,13 @@ READ_RIGHTS: dict[str, tuple[str, ...]] = {
     BILL_OF_CHARGES: (TRAVEL_WRITE, TRAVEL_SEARCH),
     PERIODIC_TAX_RETURN: (JOURNALS, PURCHASE_WRITE, PURCHASE_SEARCH),
 }
+# The limitation flag of each group and the types it narrows to the caller's own invoices.
+PERSONAL_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("sales", "personalSalesInvoicesOnly"): (SALES_INVOICE, SALES_ORDER),
+    ("purchases", "personalPurchaseInvoicesOnly"): (PURCHASE_INVOICE, PURCHASE_ORDER),
+    ("travelAndExpenses", "personalTravelAndExpenseInvoiceOnly"): (TRAVEL_INVOICE, BILL_OF_CHARGES),
+}
+PERSON_TYPES = frozenset({TRAVEL_INVOICE, BILL_OF_CHARGES})
 # For the routers' dependencies: holding none of these, no invoice endpoint is open at all.
 ANY_READ: tuple[str, ...] = tuple(dict.fromkeys(r for rights in READ_RIGHTS.values() for r in rights))
 ANY_WRITE: tuple[str, ...] = tuple(dict.fromkeys(WRITE_RIGHT.values()))
@@ -95,3 +116,30 @@ def check_create(principal: Principal, invoice_type: str) -> None:
     """POST: the type's write right (a PERIODIC_TAX_RETURN has none: its 400 is the rules')."""
     if invoice_type in WRITE_RIGHT and not can_write(principal, invoice_type):
         raise forbidden("INSUFFICIENT_RIGHTS")
+
+
+def _flag(principal: Principal, group: str, name: str) -> bool:
+    found = principal.rights.get(group)
+    return isinstance(found, dict) and found.get(name) is True
+
+
+def personal(session: Session, principal: Principal) -> Personal | None:
+    """The caller's personal-only limits (None: none of the flags is on). The caller's own person
+    is looked up only when the travel and expense flag is on."""
+    types = frozenset(t for (group, name), ts in PERSONAL_FLAGS.items() if _flag(principal, group, name) for t in ts)
+    if not types:
+        return None
+    person_types = types & PERSON_TYPES
+    person_id = None
+    if person_types:
+        member = companies.membership(session, company_id=principal.company_id, user_id=principal.user_id)
+        person_id = member.partner_id if member is not None else None
+    return Personal(user_id=principal.user_id, types=types, person_types=person_types, person_id=person_id)
+
+
+def check_sees(session: Session, principal: Principal, invoice: Invoice, field: str = "invoiceId") -> None:
+    """An invoice of a readable type that a personal-only flag hides is not found either."""
+    check_read(principal, invoice.type, field)
+    limits = personal(session, principal)
+    if limits is not None and not limits.sees(invoice):
+        raise not_found(field)

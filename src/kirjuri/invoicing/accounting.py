@@ -55,11 +55,11 @@ from sqlalchemy.orm import Session
 
 from kirjuri.core import vat
 from kirjuri.core.errors import ErrorItem, KirjuriError
-from kirjuri.core.money import from_minor, round_money, to_minor
+from kirjuri.core.money import from_minor, plain, round_money, to_minor
 from kirjuri.invoicing import entries
-from kirjuri.invoicing.document import Totals
+from kirjuri.invoicing.document import Totals, VatLine
 from kirjuri.invoicing.models import Invoice
-from kirjuri.ledger import accounts, chart, fiscal, repository, rules
+from kirjuri.ledger import accounts, chart, default_splits, fiscal, repository, rules
 from kirjuri.ledger import service as ledger
 from kirjuri.ledger.models import LedgerReceipt, LedgerTransaction
 
@@ -88,15 +88,17 @@ class RowIn:
     vat_status: int | None
     product_account: str | None = None
     description: str | None = None
+    product_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """What will be booked: the draft (company currency) and the invoice's totals as booked
-    (invoice currency)."""
+    """What will be booked: the draft (company currency), the invoice's totals as booked and their
+    VAT breakdown per stated percent × VAT status (invoice currency; the lines add up to `totals`)."""
 
     draft: rules.ReceiptDraft
     totals: Totals
+    vat_lines: tuple[VatLine, ...] = ()
 
 
 def books(invoice_type: str) -> bool:
@@ -110,6 +112,42 @@ def _partner_account(invoice_type: str, default_accounts: Mapping[str, object] |
     account = found.get(side) if isinstance(found, dict) else None
     code = account.get("code") if isinstance(account, dict) else None
     return code if isinstance(code, str) and code else None
+
+
+def row_splits(
+    rows: Sequence[RowIn],
+    *,
+    partner_id: int | None,
+    shares: Mapping[tuple[str, int], Sequence[tuple[int, int, Decimal]]],
+) -> list[tuple[entries.SplitShare, ...]]:
+    """Each row's dimension split: per dimension the row product's default split, else the
+    partner's (or person's) — the product says most precisely what was sold or bought."""
+    partner = _by_dimension(shares.get((default_splits.PARTNER, partner_id), ()) if partner_id is not None else ())
+    found: list[tuple[entries.SplitShare, ...]] = []
+    for row in rows:
+        chosen = dict(partner)
+        if row.product_id is not None:
+            chosen.update(_by_dimension(shares.get((default_splits.PRODUCT, row.product_id), ())))
+        found.append(tuple(share for dimension in sorted(chosen) for share in chosen[dimension]))
+    return found
+
+
+def _by_dimension(items: Sequence[tuple[int, int, Decimal]]) -> dict[int, list[entries.SplitShare]]:
+    found: dict[int, list[entries.SplitShare]] = {}
+    for dimension_id, item_id, percent in items:
+        found.setdefault(dimension_id, []).append(entries.SplitShare(dimension_id, item_id, percent))
+    return found
+
+
+def _with_net(line: entries.AccountLine, net: Decimal) -> entries.AccountLine:
+    """`line` with another net, its dimension values carried over in proportion (each dimension
+    still sums exactly to the net)."""
+    if net == line.net:
+        return line
+    scaled = rules.scale_split([(v.dimension_id, v.item_id, to_minor(v.value)) for v in line.dimensions], to_minor(net))
+    return replace(
+        line, net=net, dimensions=tuple(rules.DimensionValue(d, i, from_minor(cents)) for d, i, cents in scaled)
+    )
 
 
 def _convert(amount: Decimal, rate: Decimal) -> Decimal:
@@ -142,6 +180,24 @@ def _stated(
         return line.net, round_money(line.net * percent / 100)
 
 
+def _stated_key(line: entries.AccountLine, *, invoice_type: str, vat_status: int | None) -> tuple[Decimal, int]:
+    """(percent, VAT status) of the invoice's VAT line a ledger line belongs to, as `invoicing.sums`
+    keys it: a self-assessed line states 0 %, a line without a status is domestic (1)."""
+    status = entries.effective_status(line.vat_status, vat_status, line.vat_percent)
+    known = vat.STATUSES.get(status) if status is not None else None
+    treatment = known.treatment(entries.side_of(invoice_type)) if known is not None else None
+    percent = ZERO if treatment is vat.Treatment.SELF_ASSESSED else line.vat_percent
+    return percent, status if status is not None else vat.DOMESTIC
+
+
+def _vat_lines(found: Mapping[tuple[Decimal, int], tuple[Decimal, Decimal]]) -> tuple[VatLine, ...]:
+    lines = [
+        VatLine(percent=plain(percent), net=net, vat=tax, gross=net + tax, vat_status=status)
+        for (percent, status), (net, tax) in found.items()
+    ]
+    return tuple(sorted(lines, key=lambda line: (-line.percent, line.vat_status)))
+
+
 def _booked_exactly(
     line: entries.AccountLine, net: Decimal, tax: Decimal, *, invoice_type: str, vat_status: int | None
 ) -> tuple[entries.AccountLine, ...]:
@@ -153,14 +209,14 @@ def _booked_exactly(
     reach it: the rest and one, two or three small equal entries (the smallest that work, found by
     trying 1, 2, 3 … cents). When nothing reaches it (a line of a few cents), one entry with the
     ledger's VAT."""
-    whole = replace(line, net=net)
+    whole = _with_net(line, net)
     if _line_vat(whole, invoice_type=invoice_type, vat_status=vat_status) == tax:
         return (whole,)
     sign = 1 if net > 0 else -1
     for smalls in range(1, MAX_SMALL_ENTRIES + 1):
         for cents in range(1, min(abs(to_minor(net)) // (smalls + 1) + 1, MAX_SPLIT_CENTS)):
-            small = replace(line, net=from_minor(sign * cents))
-            rest = replace(line, net=net - smalls * small.net)
+            small = _with_net(line, from_minor(sign * cents))
+            rest = _with_net(line, net - smalls * small.net)
             found = smalls * _line_vat(small, invoice_type=invoice_type, vat_status=vat_status) + _line_vat(
                 rest, invoice_type=invoice_type, vat_status=vat_status
             )
@@ -203,8 +259,16 @@ def plan(
         for i, row in enumerate(rows)
         if row.product_account and partner_default is None and accounting_by_row
     }
+    owners = [(default_splits.PRODUCT, r.product_id) for r in rows if r.product_id is not None]
+    if partner_id is not None:
+        owners.append((default_splits.PARTNER, partner_id))
+    shares = default_splits.shares_of_owners(session, company_id=company_id, owners=owners)
+    splits = row_splits(rows, partner_id=partner_id, shares=shares)
     lines = entries.group_lines(
-        [entries.RowAmount(r.amount, r.vat_percent, r.vat_status, description=r.description) for r in rows],
+        [
+            entries.RowAmount(r.amount, r.vat_percent, r.vat_status, split=split, description=r.description)
+            for r, split in zip(rows, splits, strict=True)
+        ],
         default_account=partner_default or role_account,
         accounting_by_row=bool(row_accounts),
         row_accounts=row_accounts,
@@ -218,18 +282,30 @@ def plan(
         (line, *_stated(line, invoice_type=invoice_type, vat_status=vat_status, prices_include_vat=prices_include_vat))
         for line in lines
     ]
-    if rate is None:
-        parts = [p for line, net, tax in stated for p in exactly(line, net, tax)]
-        net = sum((p.net for p in parts), ZERO)
-        tax = sum((_line_vat(p, invoice_type=invoice_type, vat_status=vat_status) for p in parts), ZERO)
-    else:
-        parts = [p for line, net, tax in stated for p in exactly(line, _convert(net, rate), _convert(tax, rate))]
-        net = sum((n for _line, n, _t in stated), ZERO)
-        tax = sum((t for _line, _n, t in stated), ZERO)
+    # Per stated VAT line: (net, VAT) as booked (invoice currency) — the invoice's breakdown.
+    by_line: dict[tuple[Decimal, int], tuple[Decimal, Decimal]] = {}
+
+    def add(line: entries.AccountLine, net: Decimal, tax: Decimal) -> None:
+        key = _stated_key(line, invoice_type=invoice_type, vat_status=vat_status)
+        old_net, old_tax = by_line.get(key, (ZERO, ZERO))
+        by_line[key] = (old_net + net, old_tax + tax)
+
+    parts: list[entries.AccountLine] = []
+    for line, net, tax in stated:
+        if rate is None:
+            booked = exactly(line, net, tax)
+            for p in booked:
+                add(line, p.net, _line_vat(p, invoice_type=invoice_type, vat_status=vat_status))
+        else:
+            booked = exactly(line, _convert(net, rate), _convert(tax, rate))
+            add(line, net, tax)
+        parts.extend(booked)
+    net = sum((n for n, _t in by_line.values()), ZERO)
+    tax = sum((t for _n, t in by_line.values()), ZERO)
     totals = Totals(net=net, vat=tax, gross=net + tax)
     if totals.gross != invoice_totals.gross and not sales:
         raise KirjuriError("VAT_ROUNDING_DIFFERENCE", 400, "invoiceRows")
-    booked = entries.invoice_receipt(
+    receipt = entries.invoice_receipt(
         invoice_type=invoice_type,
         name=name[:RECEIPT_NAME_LENGTH],
         invoice_date=invoice_date,
@@ -239,7 +315,7 @@ def plan(
         partner_id=partner_id,
         total_gross=totals.gross if rate is None else _convert(totals.gross, rate),
     )
-    return Plan(draft=booked.draft, totals=totals)
+    return Plan(draft=receipt.draft, totals=totals, vat_lines=_vat_lines(by_line))
 
 
 def prepare(session: Session, *, company_id: int, invoice_type: str, plan: Plan) -> ledger.Built:

@@ -2,9 +2,10 @@
 row, its rows, the company and (when it has one) the business partner.
 
 Invariants:
-- nothing is rounded or added up here except through `invoicing.sums`: rows and totals are the
-  stored minor amounts, and the VAT breakdown per rate is `sums.compute` of the stored rows — the
-  arithmetic the invoice service ran when it stored them;
+- nothing is rounded or added up here: rows, totals and the VAT breakdown per rate are the stored
+  minor amounts (`invoice_vat_lines`, stored with the totals, which they add up to — also when the
+  totals took the ledger's VAT, see `invoicing.accounting`); only an invoice stored before the lines
+  existed has its breakdown recomputed from its rows with `sums.compute`, as the service did;
 - the parties follow the direction of the money: on a sales invoice (or order) the company is the
   seller and the counterparty the buyer; on every other type (a supplier's invoice, a travel or
   expense claim) the counterparty is the seller and the company the buyer;
@@ -51,7 +52,7 @@ from kirjuri.invoicing.document import (
     Totals,
     VatLine,
 )
-from kirjuri.invoicing.models import Invoice, InvoiceRow
+from kirjuri.invoicing.models import Invoice, InvoiceRow, InvoiceVatLine
 from kirjuri.invoicing.transitions import SALES_INVOICE, SALES_ORDER
 from kirjuri.partners import repository as partners
 from kirjuri.partners.identifiers import check_einvoice_operator
@@ -81,6 +82,7 @@ class Sources:
     company: Company
     einvoice: Mapping[str, Any]
     partner: BusinessPartner | None = None
+    vat_lines: Sequence[InvoiceVatLine] = ()
 
 
 def load(session: Session, *, invoice: Invoice) -> Sources:
@@ -99,6 +101,7 @@ def load(session: Session, *, invoice: Invoice) -> Sources:
         company=company,
         einvoice=dict(setting.value) if setting is not None else {},
         partner=partner,
+        vat_lines=repository.vat_lines_of(session, company_id=invoice.company_id, invoice_id=invoice.id),
     )
 
 
@@ -124,7 +127,7 @@ def build(sources: Sources) -> InvoiceDocument:
         seller=seller,
         buyer=buyer,
         rows=tuple(_row(row) for row in sources.rows),
-        vat_lines=_vat_lines(wire, sources.rows),
+        vat_lines=_stored_vat_lines(sources.vat_lines) if sources.vat_lines else _vat_lines(wire, sources.rows),
         totals=totals,
         payment=_payment(invoice, wire, totals.gross),
         delivery=_delivery(wire, counterparty),
@@ -257,8 +260,23 @@ def _row(row: InvoiceRow) -> Row:
     )
 
 
+def _stored_vat_lines(lines: Sequence[InvoiceVatLine]) -> tuple[VatLine, ...]:
+    """The VAT breakdown as the service stored it with the totals."""
+    return tuple(
+        VatLine(
+            percent=plain(line.vat_percent),
+            net=from_minor(line.net_minor),
+            vat=from_minor(line.vat_minor),
+            gross=from_minor(line.gross_minor),
+            vat_status=line.vat_status,
+        )
+        for line in sorted(lines, key=lambda line: line.line_no)
+    )
+
+
 def _vat_lines(wire: Mapping[str, Any], rows: Sequence[InvoiceRow]) -> tuple[VatLine, ...]:
-    """The VAT breakdown per rate: the sums of the stored rows, computed as the service did."""
+    """The VAT breakdown of an invoice stored without its lines: the sums of the stored rows,
+    computed as the service did."""
     if not rows:  # a periodic tax return has none
         return ()
     header_status = wire.get("vatStatus")

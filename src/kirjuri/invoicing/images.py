@@ -5,6 +5,11 @@ Invariants: pages are numbered from 1, as on the wire; a page that does not exis
 `format` (checked first: a bad request is refused before anything is looked up). Pages render at
 150 dpi, rounded up to whole pixels (an A4 page is 1241 × 1754). PDFium is not thread-safe and FastAPI runs `def`
 endpoints in a thread pool, so every use of it here holds one process-wide lock.
+
+The answer's shape (`bare_image`, `image_name`): by default the page comes as `GET /attachments/{id}`
+answers, a `multipart/mixed` body of the Attachment metadata and the picture (what the contract's
+Attachment type and the PyPI `procountor` client's multipart decoding expect); a client whose
+`Accept` names only pictures (`image/png`, `image/jpeg`, `image/*`) gets the bare picture instead.
 """
 
 from __future__ import annotations
@@ -23,6 +28,42 @@ FORMATS: dict[str, str] = {"PNG": "PNG", "JPG": "JPEG", "JPEG": "JPEG"}
 JPEG_QUALITY = 85
 
 _PDFIUM = threading.Lock()
+
+
+MEDIA_TYPES: dict[str, str] = {"PNG": "image/png", "JPEG": "image/jpeg"}
+EXTENSIONS: dict[str, str] = {"PNG": "png", "JPEG": "jpg"}
+
+
+def bare_image(accept: str | None) -> bool:
+    """True when every media range the client accepts (with a non-zero q) is a picture. No
+    `Accept`, `*/*`, `multipart/*` or any other type keeps the multipart answer."""
+    ranges: list[str] = []
+    for item in (accept or "").split(","):
+        media, *params = (p.strip().lower() for p in item.split(";"))
+        if not media:
+            continue
+        if any(p.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000") for p in params):
+            continue
+        ranges.append(media)
+    return bool(ranges) and all(r in ("image/png", "image/jpeg", "image/jpg", "image/*") for r in ranges)
+
+
+def accepted_format(accept: str | None) -> str:
+    """The wire format a picture-only `Accept` asks for when no `format` is given: JPEG when it
+    names JPEG and not PNG, PNG otherwise (the contract's default)."""
+    ranges = {item.split(";")[0].strip().lower() for item in (accept or "").split(",")}
+    if ranges & {"image/jpeg", "image/jpg"} and not ranges & {"image/png", "image/*"}:
+        return "JPEG"
+    return "PNG"
+
+
+def image_name(*, invoice_id: int, page: int, fmt: str) -> str:
+    """`invoice-123-page-1.png`: the name of the picture (the Attachment's `name`)."""
+    return f"invoice-{invoice_id}-page-{page}.{EXTENSIONS[_pillow_format(fmt)]}"
+
+
+def media_type(fmt: str) -> str:
+    return MEDIA_TYPES[_pillow_format(fmt)]
 
 
 def _pillow_format(fmt: str) -> str:

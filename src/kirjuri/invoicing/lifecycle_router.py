@@ -56,7 +56,7 @@ def _int32(value: int) -> int:
 def _load(session: Session, principal: Principal, invoice_id: int, *, lock: bool = False) -> Invoice:
     """The principal's invoice of a readable type (404 otherwise), row-locked for a write."""
     invoice = service.get_invoice(session, company_id=principal.company_id, invoice_id=_int32(invoice_id), lock=lock)
-    access.check_read(principal, invoice.type)
+    access.check_sees(session, principal, invoice)
     return invoice
 
 
@@ -153,9 +153,10 @@ def invoice_transactions_bulk(
         ids, _several = parse_id_list(",".join(invoice_ids))
     except TooManyIds as exc:
         raise KirjuriError("TOO_MANY_IDS", 400, "invoiceIds") from exc
+    personal = access.personal(session, principal)
     found = [
         i
-        for i in repository.invoices_by_ids(session, company_id=principal.company_id, ids=ids)
+        for i in repository.invoices_by_ids(session, company_id=principal.company_id, ids=ids, personal=personal)
         if access.can_read(principal, i.type)
     ]
     if not found:

@@ -8,6 +8,8 @@ Invariants:
 - the wire object lives in `document` (camelCase, decimals as strings); the columns hold what is
   searched, sorted or summed, kept equal to it by the service, the only writer; totals are integer
   minor units of the invoice currency, computed by `invoicing.sums`;
+- `invoice_vat_lines` add up exactly to the invoice's totals (an invoice stored before they
+  existed has none: its documents recompute the breakdown from the rows);
 - an invoice owns at most one ledger receipt (`ledger_receipt_id`), kept in step by the service;
 - the audit trail (`invoice_events`) is append-only.
 """
@@ -113,6 +115,28 @@ class InvoiceRow(Base):
     gross_minor: Mapped[int] = mapped_column(BigInteger)
     # comment, startDate, endDate, headerText, explanationText (camelCase).
     document: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+
+
+class InvoiceVatLine(Base):
+    """The invoice's VAT breakdown as stated: one line per VAT percent × VAT status, in minor units
+    of the invoice currency, written with the totals by the service (their sums ARE the totals) and
+    read by the documents (PDF, image, Finvoice), so the printed breakdown and the printed totals
+    come from one stored truth — also when the totals took the ledger's VAT (`invoicing.accounting`)."""
+
+    __tablename__ = "invoice_vat_lines"
+    __table_args__ = (
+        ForeignKeyConstraint(["company_id", "invoice_id"], ["invoices.company_id", "invoices.id"], ondelete="CASCADE"),
+    )
+
+    company_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # In the breakdown's order: percent descending, then VAT status (`invoicing.sums`).
+    line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vat_percent: Mapped[Decimal] = mapped_column(Numeric(9, 4))
+    vat_status: Mapped[int] = mapped_column(Integer)
+    net_minor: Mapped[int] = mapped_column(BigInteger)
+    vat_minor: Mapped[int] = mapped_column(BigInteger)
+    gross_minor: Mapped[int] = mapped_column(BigInteger)
 
 
 class InvoiceEvent(Base):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from kirjuri.core.errors import KirjuriError, not_found
 from kirjuri.core.ids import INT32_MAX
 from kirjuri.core.paging import Order, PageMeta, PageRequest
-from kirjuri.invoicing.models import Invoice, InvoiceChecker, InvoiceRow
+from kirjuri.invoicing.models import Invoice, InvoiceChecker, InvoiceRow, InvoiceVatLine
 from kirjuri.partners import repository as partners
 from kirjuri.partners.models import BusinessPartner
 from kirjuri.products import repository as products
@@ -30,6 +30,30 @@ def _valid_id(value: int) -> bool:
     return 0 < value <= INT32_MAX
 
 
+@dataclass(frozen=True, slots=True)
+class Personal:
+    """A caller limited to their own invoices of some types (the `personal…Only` rights flags,
+    `invoicing.access.personal`): of `types` they see only what they created (`creator_id`) and,
+    of `person_types`, also those whose person (`partner_id`) is theirs (`person_id`)."""
+
+    user_id: int
+    types: frozenset[str]
+    person_types: frozenset[str] = frozenset()
+    person_id: int | None = None
+
+    def sees(self, invoice: Invoice) -> bool:
+        if invoice.type not in self.types or invoice.creator_id == self.user_id:
+            return True
+        return self.person_id is not None and invoice.type in self.person_types and invoice.partner_id == self.person_id
+
+    def clause(self) -> ColumnElement[bool]:
+        """`sees` as SQL."""
+        own: list[ColumnElement[bool]] = [Invoice.type.not_in(sorted(self.types)), Invoice.creator_id == self.user_id]
+        if self.person_id is not None and self.person_types:
+            own.append(and_(Invoice.type.in_(sorted(self.person_types)), Invoice.partner_id == self.person_id))
+        return or_(*own)
+
+
 def find(
     session: Session,
     *,
@@ -37,13 +61,17 @@ def find(
     invoice_id: int,
     types: Collection[str] | None = None,
     lock: bool = False,
+    personal: Personal | None = None,
 ) -> Invoice | None:
-    """The invoice with this id, if it exists (and has one of `types`); row-locked with `lock`."""
+    """The invoice with this id, if it exists (and has one of `types`, and `personal` sees it);
+    row-locked with `lock`."""
     if not _valid_id(invoice_id):
         return None
     stmt = select(Invoice).where(Invoice.company_id == company_id, Invoice.id == invoice_id)
     invoice = session.scalars(stmt.with_for_update() if lock else stmt).first()
     if invoice is None or (types is not None and invoice.type not in types):
+        return None
+    if personal is not None and not personal.sees(invoice):
         return None
     return invoice
 
@@ -56,24 +84,33 @@ def get(
     types: Collection[str] | None = None,
     lock: bool = False,
     field: str = "invoiceId",
+    personal: Personal | None = None,
 ) -> Invoice:
     """Like `find`, but a missing invoice is 404 at `field`."""
-    invoice = find(session, company_id=company_id, invoice_id=invoice_id, types=types, lock=lock)
+    invoice = find(session, company_id=company_id, invoice_id=invoice_id, types=types, lock=lock, personal=personal)
     if invoice is None:
         raise not_found(field)
     return invoice
 
 
 def invoices_by_ids(
-    session: Session, *, company_id: int, ids: Collection[int], types: Collection[str] | None = None
+    session: Session,
+    *,
+    company_id: int,
+    ids: Collection[int],
+    types: Collection[str] | None = None,
+    personal: Personal | None = None,
 ) -> list[Invoice]:
-    """The invoices among `ids` (of `types`), by id ascending; unknown ids are skipped."""
+    """The invoices among `ids` (of `types`, that `personal` sees), by id ascending; unknown ids
+    are skipped."""
     wanted = sorted({i for i in ids if _valid_id(i)})
     if not wanted:
         return []
     stmt = select(Invoice).where(Invoice.company_id == company_id, Invoice.id.in_(wanted))
     if types is not None:
         stmt = stmt.where(Invoice.type.in_(list(types)))
+    if personal is not None:
+        stmt = stmt.where(personal.clause())
     return list(session.scalars(stmt.order_by(Invoice.id)))
 
 
@@ -89,6 +126,17 @@ def rows_of(session: Session, *, company_id: int, invoice_ids: Sequence[int]) ->
     ):
         found[row.invoice_id].append(row)
     return found
+
+
+def vat_lines_of(session: Session, *, company_id: int, invoice_id: int) -> list[InvoiceVatLine]:
+    """The invoice's stored VAT breakdown, in its order (empty for an invoice stored without one)."""
+    return list(
+        session.scalars(
+            select(InvoiceVatLine)
+            .where(InvoiceVatLine.company_id == company_id, InvoiceVatLine.invoice_id == invoice_id)
+            .order_by(InvoiceVatLine.line_no)
+        )
+    )
 
 
 def checkers_of(session: Session, *, company_id: int, invoice_ids: Sequence[int]) -> dict[int, list[InvoiceChecker]]:
@@ -144,6 +192,7 @@ class InvoiceFilter:
     search_term: str | None = None
     is_offer: bool = False
     channels: tuple[str, ...] = ()
+    personal: Personal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +245,8 @@ def _where(company_id: int, f: InvoiceFilter) -> list[ColumnElement[bool]]:
         Invoice.type.in_(f.types),
         Invoice.is_offer.is_(True) if f.is_offer else Invoice.is_offer.is_(False),
     ]
+    if f.personal is not None:
+        clauses.append(f.personal.clause())
     bounds: list[tuple[InstrumentedAttribute[Any], Any, Any]] = [
         (Invoice.invoice_date, f.start_date, f.end_date),
         (Invoice.due_date, f.due_start, f.due_end),
@@ -266,7 +317,13 @@ def search(
             descending = keys[0][1] is Order.DESC
             stmt = stmt.where(Invoice.id < page.previous_id if descending else Invoice.id > page.previous_id)
         else:
-            anchor = find(session, company_id=company_id, invoice_id=page.previous_id, types=filters.types)
+            anchor = find(
+                session,
+                company_id=company_id,
+                invoice_id=page.previous_id,
+                types=filters.types,
+                personal=filters.personal,
+            )
             if anchor is None:
                 raise not_found("previousId")
             stmt = stmt.where(_after(anchor, keys))

@@ -190,6 +190,7 @@ def search_invoices(
         search_term=(search_term or "").strip() or None,
         is_offer=is_offer,
         channels=parse_list(invoice_channel, CHANNELS, "invoiceChannel"),
+        personal=access.personal(session, principal),
     )
     order = repository.InvoiceOrder(
         by_id=order_by_id, by_date=order_by_date, by_created=order_by_created, by_version=order_by_version
@@ -224,7 +225,11 @@ def get_invoices(
     by id, unknown, unreadable and invalid ids skipped; none found → 404."""
     ids, several = batch_ids(invoice_ids, field="invoiceId")
     invoices = repository.invoices_by_ids(
-        session, company_id=principal.company_id, ids=ids, types=access.readable_types(principal)
+        session,
+        company_id=principal.company_id,
+        ids=ids,
+        types=access.readable_types(principal),
+        personal=access.personal(session, principal),
     )
     if not invoices:
         raise not_found("invoiceId")
@@ -289,6 +294,7 @@ def update_invoice(
     found = repository.find(session, company_id=principal.company_id, invoice_id=invoice_id)
     if found is None:
         raise not_found("invoiceId")
+    access.check_sees(session, principal, found)
     access.check_write(principal, found.type)
     invoice = service.replace_invoice(
         session,

@@ -6,36 +6,44 @@ company's invoice id, or an invoice of a type the caller cannot read, is 404 and
 sending needs the sales write right (403 `INSUFFICIENT_RIGHTS`) and a NOT_SENT or SENT sales
 invoice (403 from the lifecycle table); the image is read in a read-only session and never writes.
 
-The image. The contract types the 200 answer of `getInvoiceImage` as an Attachment, but what a
-client receives is the picture itself (§D.13.5: "the payload is the image"), so Kirjuri answers the
-bytes: `image/png` for PNG, `image/jpeg` for JPG and JPEG, 150 dpi, the page of the invoice as
-`render.render_pdf` prints it (the same PDF the EMAIL and MAIL channels send). A page beyond the
-last is 404 `PAGE_NOT_FOUND` at `page`; a format outside PNG, JPG, JPEG is 400 `INVALID_FORMAT` at
-`format`, refused before the invoice is looked up. The answer carries the invoice's `ETag` and
-`Cache-Control: private, no-cache` (the picture changes when the invoice does).
+The image. The contract types the 200 answer of `getInvoiceImage` as an Attachment and says the
+payload is formatted like `GET /attachments/{id}`: so by default Kirjuri answers `multipart/mixed`,
+part 1 the Attachment as JSON (`id` absent — the picture is not a stored attachment —, `name`
+`invoice-<id>-page-<page>.png|jpg`, `referenceType` INVOICE, `referenceId` the invoice,
+`mimeType`, `sendWithInvoice` false), part 2 the picture (the same writer as the attachments).
+A client whose `Accept` names only pictures (`image/png`, `image/jpeg`, `image/*`) gets the bare
+bytes instead; without `format` such a client gets JPEG when it accepts JPEG and not PNG. The
+PyPI `procountor` 2.4.0 client has no image method: its generic `request("GET",
+"invoices/<id>/image?...")` sends no picture-only Accept and decodes the multipart answer into
+`metadata` and `content`. Pictures are `image/png` for PNG, `image/jpeg` for JPG and JPEG, 150 dpi,
+the page of the invoice as `render.render_pdf` prints it (the same PDF the EMAIL and MAIL channels
+send). A page beyond the last is 404 `PAGE_NOT_FOUND` at `page`; a format outside PNG, JPG, JPEG
+is 400 `INVALID_FORMAT` at `format`, refused before the invoice is looked up. The answer carries
+the invoice's `ETag`, `Cache-Control: private, no-cache` (the picture changes when the invoice
+does) and `Vary: Accept`.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Header, Path, Query
 from starlette.requests import Request
 from starlette.responses import Response
 
 from kirjuri.api.schemas import InfoMessage, error_responses
 from kirjuri.api.session import DbSession
 from kirjuri.api.versioning import etag, with_etag
+from kirjuri.attachments import multipart
+from kirjuri.attachments.schemas import Attachment, ReferenceType
 from kirjuri.attachments.storage import FileStore, local_store
 from kirjuri.auth.dependencies import Principal, api_router, requires_any
-from kirjuri.core.errors import KirjuriError
 from kirjuri.invoicing import access, documents, images, repository, sending
 from kirjuri.invoicing.render import render_pdf
 
 router = api_router()
 
 TAG = "Invoices"
-MEDIA_TYPES: dict[str, str] = {"PNG": "image/png", "JPEG": "image/jpeg"}
 WIRE_FORMATS: tuple[str, ...] = ("PNG", "JPG", "JPEG")
 
 Reader = Annotated[Principal, Depends(requires_any(*access.ANY_READ))]
@@ -43,8 +51,10 @@ InvoiceIdPath = Annotated[int, Path(alias="invoiceId")]
 
 IMAGE_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The page as an image (the contract names an Attachment; the payload is the picture).",
+        "description": "Part 1: the Attachment (JSON); part 2: the page as a picture. A client whose Accept "
+        "names only image/png, image/jpeg or image/* gets the bare picture.",
         "content": {
+            "multipart/mixed": {"schema": multipart.ATTACHMENT_SCHEMA},
             "image/png": {"schema": {"type": "string", "format": "binary"}},
             "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
         },
@@ -84,29 +94,53 @@ def send_invoice(request: Request, principal: Reader, session: DbSession, invoic
     responses={**IMAGE_RESPONSE, **error_responses(400, 403, 404)},
 )
 def get_invoice_image(
+    *,
     principal: Reader,
     session: DbSession,
     invoice_id: InvoiceIdPath,
     page: Annotated[int, Query(description="The page, from 1.")] = 1,
     fmt: Annotated[
-        str, Query(alias="format", description="PNG, JPG or JPEG.", json_schema_extra={"enum": list(WIRE_FORMATS)})
-    ] = "PNG",
+        str | None,
+        Query(
+            alias="format",
+            description="PNG, JPG or JPEG (default PNG; JPEG for a client that accepts only image/jpeg).",
+            json_schema_extra={"enum": list(WIRE_FORMATS), "default": "PNG"},
+        ),
+    ] = None,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
-    """One page of the rendered invoice as PNG or JPEG bytes (150 dpi); 404 past the last page."""
-    pillow_format = images.FORMATS.get(fmt.strip().upper())
-    if pillow_format is None:
-        raise KirjuriError("INVALID_FORMAT", 400, "format")
+    """One page of the rendered invoice (150 dpi): `multipart/mixed` of the Attachment metadata and
+    the picture, or the bare picture for an `Accept` of pictures only; 404 past the last page."""
+    bare = images.bare_image(accept)
+    wire_format = fmt if fmt is not None else (images.accepted_format(accept) if bare else "PNG")
+    media_type = images.media_type(wire_format)  # 400 INVALID_FORMAT before anything is looked up
     invoice = repository.get(
-        session, company_id=principal.company_id, invoice_id=invoice_id, types=access.readable_types(principal)
+        session,
+        company_id=principal.company_id,
+        invoice_id=invoice_id,
+        types=access.readable_types(principal),
+        personal=access.personal(session, principal),
     )
     pdf = render_pdf(documents.invoice_document(session, invoice=invoice))
-    data = images.page_image(pdf, page=page, fmt=fmt)
+    data = images.page_image(pdf, page=page, fmt=wire_format)
+    headers = {
+        "ETag": etag(invoice.version),
+        "Cache-Control": "private, no-cache",
+        "X-Content-Type-Options": "nosniff",
+        "Vary": "Accept",
+    }
+    if bare:
+        return Response(content=data, media_type=media_type, headers=headers)
+    meta = Attachment(
+        name=images.image_name(invoice_id=invoice.id, page=page, fmt=wire_format),
+        reference_type=ReferenceType("INVOICE"),
+        reference_id=invoice.id,
+        mime_type=media_type,
+        send_with_invoice=False,
+    )
+    answer = multipart.mixed(meta, mime_type=media_type, size=len(data), body=iter((data,)))
     return Response(
-        content=data,
-        media_type=MEDIA_TYPES[pillow_format],
-        headers={
-            "ETag": etag(invoice.version),
-            "Cache-Control": "private, no-cache",
-            "X-Content-Type-Options": "nosniff",
-        },
+        content=b"".join(answer.chunks),
+        media_type=answer.media_type,
+        headers={**headers, "Content-Length": str(answer.length)},
     )

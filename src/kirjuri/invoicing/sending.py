@@ -129,6 +129,7 @@ def send_invoice(session: Session, *, principal: Principal, invoice_id: int, cha
         invoice_id=invoice_id,
         types=access.readable_types(principal),
         lock=True,
+        personal=access.personal(session, principal),
     )
     lifecycle.check(invoice, transitions.SEND)
     access.check_write(principal, invoice.type)

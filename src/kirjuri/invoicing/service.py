@@ -87,8 +87,8 @@ from kirjuri.core.errors import ErrorItem, KirjuriError
 from kirjuri.core.money import decimal_places, from_minor, plain, to_minor
 from kirjuri.db.counters import next_value
 from kirjuri.invoicing import accounting, events, numbers, references, repository, rules, schemas, sums
-from kirjuri.invoicing.document import Totals
-from kirjuri.invoicing.models import Invoice, InvoiceChecker, InvoiceRow
+from kirjuri.invoicing.document import Totals, VatLine
+from kirjuri.invoicing.models import Invoice, InvoiceChecker, InvoiceRow, InvoiceVatLine
 from kirjuri.invoicing.transitions import (
     INITIAL_STATUS,
     PURCHASE_INVOICE,
@@ -153,6 +153,7 @@ class _Checked:
 
     sums: sums.Sums
     totals: Totals
+    vat_lines: tuple[VatLine, ...]  # the stated breakdown: adds up to `totals`
     plan: accounting.Plan | None
     partner: BusinessPartner | None
     reference: tuple[str, str] | _Generate | None
@@ -477,6 +478,7 @@ def _check(
     assert computed is not None  # its errors were refused above
     plan = None
     totals = computed.totals
+    vat_lines = computed.vat_lines
     if accounting.books(body.type):
         rate = info.currency_rate if info.currency.value != company.currency else None
         plan = accounting.plan(
@@ -494,6 +496,7 @@ def _check(
                     vat_percent=row.vat_percent,
                     vat_status=row.vat_status,
                     product_account=products[row.product_id] if row.product_id is not None else None,
+                    product_id=row.product_id,
                 )
                 for row, row_sums in zip(body.invoice_rows, computed.rows, strict=True)
             ],
@@ -503,7 +506,8 @@ def _check(
             rate=rate,
         )
         totals = plan.totals
-    return _Checked(sums=computed, totals=totals, plan=plan, partner=partner, reference=reference)
+        vat_lines = sums.restated(computed.vat_lines, plan.vat_lines)
+    return _Checked(sums=computed, totals=totals, vat_lines=vat_lines, plan=plan, partner=partner, reference=reference)
 
 
 # --- writes -----------------------------------------------------------------------------------------
@@ -604,6 +608,23 @@ def _new_rows(session: Session, *, invoice: Invoice, body: schemas.Invoice, comp
     ]
 
 
+def _vat_line_rows(invoice: Invoice, lines: Sequence[VatLine]) -> list[InvoiceVatLine]:
+    """The stated VAT breakdown as stored (`InvoiceVatLine`)."""
+    return [
+        InvoiceVatLine(
+            company_id=invoice.company_id,
+            invoice_id=invoice.id,
+            line_no=line_no,
+            vat_percent=line.percent,
+            vat_status=line.vat_status,
+            net_minor=to_minor(line.net),
+            vat_minor=to_minor(line.vat),
+            gross_minor=to_minor(line.gross),
+        )
+        for line_no, line in enumerate(lines)
+    ]
+
+
 def _actor(session: Session, *, company_id: int, user_id: int | None) -> str:
     user = companies.member(session, company_id=company_id, user_id=user_id) if user_id is not None else None
     return f"{user.first_name} {user.last_name}" if user is not None else events.SYSTEM
@@ -690,6 +711,7 @@ def _create(
         accounting.book(session, invoice=invoice, user_id=user_id, plan=checked.plan, built=built)
     session.add(invoice)
     session.add_all(rows)
+    session.add_all(_vat_line_rows(invoice, checked.vat_lines))
     events.record(session, invoice=invoice, action=CREATED, actor=actor, user_id=user_id)
     session.flush()
     return invoice, rows
@@ -733,6 +755,10 @@ def replace_invoice(
     invoice.version = clock.now()
     session.execute(delete(InvoiceRow).where(InvoiceRow.company_id == company_id, InvoiceRow.invoice_id == invoice.id))
     _store_rows(session, invoice=invoice, body=body, computed=checked.sums)
+    session.execute(
+        delete(InvoiceVatLine).where(InvoiceVatLine.company_id == company_id, InvoiceVatLine.invoice_id == invoice.id)
+    )
+    session.add_all(_vat_line_rows(invoice, checked.vat_lines))
     # Flushed first: replacing the receipt expires the session's objects (`ledger.service`).
     session.flush()
     if checked.plan is not None:

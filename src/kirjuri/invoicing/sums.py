@@ -136,6 +136,27 @@ def in_accounting_currency(sums: Sums, *, rate: Decimal) -> Totals:
         return _sum_lines(converted)
 
 
+def restated(lines: Sequence[VatLine], booked: Sequence[VatLine]) -> tuple[VatLine, ...]:
+    """The VAT lines an invoice states when its ledger receipt books them (`invoicing.accounting`
+    plan): each of `lines` with the net and VAT of the booked line of its percent and VAT status,
+    when there is one (a sales invoice whose rate is split over several accounts takes the
+    ledger's VAT). Lines the ledger does not book (a rate whose rows cancel out) stay as computed;
+    the order stays the breakdown's."""
+    by_key = {(line.percent, line.vat_status): line for line in booked}
+    out: list[VatLine] = []
+    for line in lines:
+        found = by_key.pop((line.percent, line.vat_status), None)
+        out.append(line if found is None else VatLine(line.percent, found.net, found.vat, found.gross, line.vat_status))
+    out.extend(by_key.values())  # none when the keys agree; kept so that the lines add up to the totals
+    out.sort(key=lambda line: (-line.percent, line.vat_status))
+    return tuple(out)
+
+
+def totals_of(lines: Iterable[VatLine]) -> Totals:
+    """The totals of a VAT breakdown (rule 4: the sums of its lines)."""
+    return _sum_lines(lines)
+
+
 # --- validation -----------------------------------------------------------------------------------
 
 

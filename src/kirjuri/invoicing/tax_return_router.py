@@ -1,5 +1,7 @@
 """Kirjuri's extra `POST /kirjuri/invoices/periodictaxreturns`: make (or remake, while unpaid) the
-PERIODIC_TAX_RETURN invoice of one month from the ledger's VAT return (`invoicing.tax_returns`).
+PERIODIC_TAX_RETURN invoice of one tax period of the company (month, quarter or year, as its VAT
+settings say: `GET/PUT /kirjuri/company/vatsettings`) from the ledger's VAT return
+(`invoicing.tax_returns`).
 
 Invariants: writes only to the principal's company; needs `accounting.closingOfAccountTools` or
 `accounting.journalReceipts` at ALL_RIGHTS (403 `INSUFFICIENT_RIGHTS` otherwise); one service call;
@@ -9,6 +11,7 @@ go through the invoice endpoints (`invoicing.router`, `invoicing.lifecycle_route
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends
@@ -29,10 +32,15 @@ RIGHTS: tuple[str, ...] = ("accounting.closingOfAccountTools", "accounting.journ
 
 
 class TaxReturnPeriod(WireModel):
-    """The month whose VAT return is to be paid."""
+    """The tax period whose VAT return is to be paid, in the company's VAT reporting period: by
+    `year` and `period` (month 1–12, quarter 1–4, or 1 for a year; a yearly company may leave it
+    out), by `year` and `month` (monthly companies), or by its first and last day."""
 
-    year: Annotated[int, Field(ge=1900, le=2999)]
-    month: Annotated[int, Field(ge=1, le=12)]
+    year: Annotated[int | None, Field(ge=1900, le=2999)] = None
+    period: Annotated[int | None, Field(ge=1, le=12)] = None
+    month: Annotated[int | None, Field(ge=1, le=12)] = None
+    start_date: date | None = None
+    end_date: date | None = None
 
 
 def _maker(principal: CurrentPrincipal) -> Principal:
@@ -52,11 +60,15 @@ Maker = Annotated[Principal, Depends(_maker)]
     responses=error_responses(400, 403, 409),
 )
 def generate_periodic_tax_return(body: TaxReturnPeriod, principal: Maker, session: DbSession) -> Response:
-    """The PERIODIC_TAX_RETURN invoice of a month (APPROVED, payable to Verohallinto by the 12th of
-    the second month after it) for box 308 of the month's VAT return; an unpaid one made earlier
-    for the month is replaced. Nothing payable (zero or a refund) → 400 NOTHING_PAYABLE; already
-    paid (or being paid) → 409 TAX_RETURN_ALREADY_PAID."""
+    """The PERIODIC_TAX_RETURN invoice of a tax period (APPROVED, payable to Verohallinto by the
+    12th of the second month after a month or quarter, by the end of February after a year) for box
+    308 of the period's VAT return; an unpaid one made earlier for the period is replaced. A period
+    that is not one of the company's → 400 INVALID_TAX_PERIOD; nothing payable (zero or a refund)
+    → 400 NOTHING_PAYABLE; already paid (or being paid) → 409 TAX_RETURN_ALREADY_PAID."""
+    request = tax_returns.PeriodRequest(
+        year=body.year, period=body.period, month=body.month, start=body.start_date, end=body.end_date
+    )
     invoice = tax_returns.generate_tax_return(
-        session, company_id=principal.company_id, user_id=principal.user_id, year=body.year, month=body.month
+        session, company_id=principal.company_id, user_id=principal.user_id, request=request
     )
     return with_etag(service.to_wire(session, invoice=invoice), invoice.version)

@@ -9,11 +9,11 @@ one write. Owners are identified by kind (`PARTNER`: customers, suppliers and pe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from kirjuri.core.errors import KirjuriError, not_found
@@ -68,6 +68,34 @@ def splits_of(session: Session, *, company_id: int, owner_kind: str, owner_id: i
     for split, item, dimension in rows:
         found.setdefault(dimension.id, Split(dimension, [])).items.append(SplitItem(item, split.percent))
     return list(found.values())
+
+
+def shares_of_owners(
+    session: Session, *, company_id: int, owners: Collection[tuple[str, int]]
+) -> dict[tuple[str, int], list[tuple[int, int, Decimal]]]:
+    """{(owner kind, owner id): [(dimension id, item id, percent)]} of several owners, in one query
+    (owners without a split are absent)."""
+    found: dict[tuple[str, int], list[tuple[int, int, Decimal]]] = {}
+    wanted = set(owners)
+    if not wanted:
+        return found
+    rows = session.scalars(
+        select(DefaultSplit)
+        .where(
+            DefaultSplit.company_id == company_id,
+            or_(
+                *(
+                    (DefaultSplit.owner_kind == kind)
+                    & DefaultSplit.owner_id.in_(sorted({i for k, i in wanted if k == kind}))
+                    for kind in sorted({k for k, _i in wanted})
+                )
+            ),
+        )
+        .order_by(DefaultSplit.owner_kind, DefaultSplit.owner_id, DefaultSplit.dimension_id, DefaultSplit.item_id)
+    )
+    for row in rows:
+        found.setdefault((row.owner_kind, row.owner_id), []).append((row.dimension_id, row.item_id, row.percent))
+    return found
 
 
 def split_of(session: Session, *, company_id: int, owner_kind: str, owner_id: int, dimension_id: int) -> Split:

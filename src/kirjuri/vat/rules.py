@@ -223,6 +223,21 @@ def period_dates(period_type: str, period: int, year: int) -> tuple[date, date]:
     return date(year, first_month, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
 
 
+def period_of(period_type: str, start: date, end: date) -> tuple[int, int]:
+    """(year, period) of the tax period that runs exactly from `start` to `end`; 400
+    `INVALID_TAX_PERIOD` at `startDate` or `endDate` when the dates are not one period's bounds."""
+    count = PERIODS_PER_YEAR.get(period_type)
+    if count is None:
+        raise KirjuriError("INVALID_ENUM_VALUE", 400, "periodType")
+    months = 12 // count
+    if start.day != 1 or (start.month - 1) % months:
+        raise KirjuriError("INVALID_TAX_PERIOD", 400, "startDate")
+    period = (start.month - 1) // months + 1
+    if (start, end) != period_dates(period_type, period, start.year):
+        raise KirjuriError("INVALID_TAX_PERIOD", 400, "endDate")
+    return start.year, period
+
+
 # --- the VSRALVKV file ------------------------------------------------------------------------------------
 
 SOFTWARE_NAME = "Kirjuri"
