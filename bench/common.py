@@ -81,8 +81,10 @@ def run_wrk(
     headers: Mapping[str, str] | None = None,
     allow_errors: bool = False,
     post_json: str | None = None,
+    bearer_tokens: Sequence[str] = (),
 ) -> WrkResult:
-    """Load `url` with wrk (GET, or POST of the JSON body `post_json`) and read its JSON report."""
+    """Load `url` with wrk (GET, or POST of the JSON body `post_json`) and read its JSON report.
+    `bearer_tokens`: each request carries the next of them (round robin per wrk thread)."""
     if not url.startswith("http://127.0.0.1:"):
         raise BenchError(f"refusing to load anything but 127.0.0.1: {url}")
     script = WRK_REPORT
@@ -94,6 +96,8 @@ def run_wrk(
             f'wrk.method = "POST"\nwrk.body = {body}\nwrk.headers["Content-Type"] = "application/json"\n'
             + WRK_REPORT.read_text()
         )
+    if bearer_tokens:
+        script = _rotating_tokens(script, bearer_tokens, post_json is not None)
     command = [
         ensure_wrk(),
         f"--threads={threads}",
@@ -126,6 +130,21 @@ def run_wrk(
         latency_p99_ms=round(data["latency_p99_us"] / 1000, 2),
         errors=errors,
     )
+
+
+def _rotating_tokens(script: Path, tokens: Sequence[str], post: bool) -> Path:
+    """`script` preceded by a `request` function that sends the next token on every request."""
+    rotated = Path(tempfile.mkdtemp(prefix="kirjuri-wrk-")) / "tokens.lua"
+    content_type = '["Content-Type"] = "application/json", ' if post else ""
+    rotated.write_text(
+        f"local tokens = {{{', '.join(json.dumps(t) for t in tokens)}}}\n"
+        "local n = 0\n"
+        "request = function()\n"
+        "  n = n + 1\n"
+        f'  return wrk.format(nil, nil, {{{content_type}["Authorization"] = "Bearer " .. tokens[n % #tokens + 1]}})\n'
+        "end\n" + script.read_text()
+    )
+    return rotated
 
 
 # --- servers ------------------------------------------------------------------------------

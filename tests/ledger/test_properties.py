@@ -39,6 +39,7 @@ from kirjuri.companies import service as companies_service
 from kirjuri.core import vat as vat_rules
 from kirjuri.core.errors import KirjuriError
 from kirjuri.core.money import from_minor
+from kirjuri.db import counters
 from kirjuri.db.counters import CompanyCounter
 from kirjuri.ledger import closing, dimensions, fiscal, reports, rules, service, statement_reports
 from kirjuri.ledger.models import (
@@ -319,6 +320,8 @@ def snapshot(session: Session, company_id: int) -> dict[str, list[tuple[Any, ...
     for model in LEDGER_TABLES:
         table: Any = model.__table__
         rows = session.execute(select(table).where(table.c.company_id == company_id)).all()
+        if model is CompanyCounter:  # plain ids are unique, not gap-free: a refusal may leave a gap
+            rows = [r for r in rows if counters.is_gap_free(r.name)]
         out[table.name] = sorted((naive.as_plain(r) for r in rows), key=repr)
     return out
 

@@ -27,7 +27,7 @@ from starlette.responses import Response
 from starlette.types import Message, Receive
 
 from kirjuri.api.schemas import ErrorMessages
-from kirjuri.api.session import release
+from kirjuri.api.session import COMMITTED, REQUEST_STATE, release
 from kirjuri.api.wire import WireRequest, WireResponse, to_plain
 from kirjuri.core.errors import KirjuriError
 
@@ -56,9 +56,30 @@ def _wire_endpoint(endpoint: Callable[..., Any], status_code: int | None) -> Cal
 
     @functools.wraps(endpoint)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
-        return _render(endpoint(*args, **kwargs), status_code)
+        response = _render(endpoint(*args, **kwargs), status_code)
+        _commit_here(kwargs, response)
+        return response
 
     return wrapper
+
+
+def _commit_here(kwargs: dict[str, Any], response: Response) -> None:
+    """A sync endpoint's successful write committed in the endpoint's own thread — not after a hop
+    back to the event loop and another to the thread pool, while its row locks are held. Only the
+    plain case: the request's session is the endpoint's own argument and no hook waits for the
+    commit (`on_commit`); anything else is committed by `_finish` as before. A failed commit raises
+    here as it would there (409/503), and `_finish` then only rolls back and closes."""
+    if response.status_code >= 400:
+        return
+    session: Session | None = next((value for value in kwargs.values() if isinstance(value, Session)), None)
+    if session is None or session.info.get("read_only"):
+        return
+    state = session.info.get(REQUEST_STATE)
+    owned = state is not None and id(getattr(state, "db", None)) == id(session)
+    if not owned or getattr(state, "before_commit", None):
+        return
+    _commit(session)
+    session.info[COMMITTED] = True
 
 
 def _media(content_type: str | None) -> tuple[str, str] | None:
@@ -196,9 +217,10 @@ async def _finish(request: Request, *, commit: bool, response: Response | None =
     ok = response is not None and response.status_code < 400
     hooks: list[Callable[[Session, Response], None]] = getattr(request.state, "before_commit", []) if ok else []
     try:
-        if session.info.get("read_only"):
+        if session.info.get("read_only") or session.info.get(COMMITTED):
             # Nothing to write: ending it does no network I/O (autocommit on PostgreSQL, an
-            # in-process call on SQLite), so it is done here rather than paying a thread hop.
+            # in-process call on SQLite; or already committed by `_commit_here`), so it is done
+            # here rather than paying a thread hop.
             _end(session, commit, hooks, response)
         else:
             # One hop to the thread pool for the whole ending.
@@ -211,7 +233,9 @@ def _end(
     session: Session, commit: bool, hooks: list[Callable[[Session, Response], None]], response: Response | None
 ) -> None:
     try:
-        if commit:
+        if commit and session.info.get(COMMITTED):
+            pass  # committed in the endpoint's thread (`_commit_here`)
+        elif commit:
             for hook in hooks:
                 assert response is not None
                 hook(session, response)

@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# `session.info` keys: the request's state (whose session it is), and "committed by the route already".
+REQUEST_STATE = "kirjuri.request_state"
+COMMITTED = "kirjuri.committed"
 
 
 async def db_session(request: Request) -> Session:
@@ -32,6 +35,7 @@ async def db_session(request: Request) -> Session:
         # Safe methods get a read-only session (no transaction round trips on PostgreSQL).
         factory = state.read_session_factory if request.method in SAFE_METHODS else state.session_factory
         session = factory()
+        session.info[REQUEST_STATE] = request.state
         request.state.db = session
     return session
 

@@ -1,21 +1,48 @@
-"""Per-company counters: ids unique within a company and gap-free document numbers.
+"""Per-company counters: ids unique within a company, and gap-free document numbers.
 
-Invariant: a counter is advanced by one `UPDATE … RETURNING` in the caller's transaction, which
-holds the row lock until commit (PostgreSQL; SQLite serialises writers) — so two requests never
-get the same number, and a rolled-back request also rolls back its number: the sequence stays
-gap-free. The row is created on first use with `INSERT … ON CONFLICT DO NOTHING`, so two first
-uses at once do not collide either.
+One entry point, `next_value`; the counter's name decides its kind:
+
+- **Gap-free numbers** (`GAP_FREE`: invoice numbers `invoice_number:<SERIES>`, receipt numbers
+  `receipt_number:<fiscal year id>`; DESIGN.md §4 — and the payment file number, sequential by
+  choice): advanced by one `UPDATE … RETURNING` in the caller's transaction, which holds the row
+  lock until commit (PostgreSQL; SQLite serialises writers) — so two requests never get the same
+  number, and a rolled-back request also rolls back its number: the sequence stays gap-free.
+  Callers that take several take them through `take_gap_free`, in one global order
+  (`lock_order`), as late as they can (right before their flush), so that the locks are held for
+  the flush and the commit only and two writers never wait on each other in opposite orders.
+- **Plain ids** (every other name): unique, not gap-free. On PostgreSQL they come from hi/lo
+  blocks: a process reserves `BLOCK` ids per (company, name) in its own autonomous, at once
+  committed statement on a separate small pool (`_Blocks`), hands them out from memory, and
+  reserves the next block when one is used up — no row lock is held by the caller's transaction,
+  so requests of one company do not queue on their ids. Ids of a rolled-back request, and the
+  rest of a block when the process ends, are never given: gaps, and across processes ids that are
+  not in creation order (order chronologies by time, not by id). On SQLite (one writer; a second
+  connection would wait for the first) plain ids are taken in the caller's transaction as the
+  gap-free numbers are.
+
+A counter row is created on first use with `INSERT … ON CONFLICT DO NOTHING`, so two first uses at
+once do not collide either. A name is one kind for good: never move a name between the kinds
+without moving its counter past every id given.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Integer, String, bindparam, update
+from sqlalchemy import Connection, Engine, Integer, String, bindparam, create_engine, event, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kirjuri.db.base import Base
+
+# Gap-free counters: these names exactly, or the names that start with these prefixes.
+GAP_FREE_PREFIXES = ("invoice_number:", "receipt_number:")
+GAP_FREE_NAMES = frozenset({"payment_file"})  # a bank file's message number: sequential by choice
+# Plain ids reserved per (company, name) at a time on PostgreSQL.
+BLOCK = 100
 
 
 class CompanyCounter(Base):
@@ -40,15 +67,102 @@ _CREATE = {
 }
 
 
-def next_value(session: Session, *, company_id: int, name: str, start: int = 1, count: int = 1) -> int:
-    """Advance the counter `name` of the company and return the new value (`start` first).
+def is_gap_free(name: str) -> bool:
+    """Whether the counter `name` gives gap-free numbers (else: plain ids)."""
+    return name in GAP_FREE_NAMES or name.startswith(GAP_FREE_PREFIXES)
 
-    With `count` > 1 the counter advances by `count` and the first value of that block is
-    returned: the caller owns `first … first + count - 1`."""
+
+def lock_order(name: str) -> tuple[str, int, int, str]:
+    """The one order in which a transaction takes several gap-free counters (numeric suffixes
+    numerically: `receipt_number:9` before `receipt_number:10`)."""
+    prefix, _, suffix = name.partition(":")
+    if suffix.isdigit():
+        return (prefix, 0, int(suffix), "")
+    return (prefix, 1, 0, suffix)
+
+
+def next_value(session: Session, *, company_id: int, name: str, start: int = 1, count: int = 1) -> int:
+    """The next value of the counter `name` of the company (`start` first; see the module
+    docstring for the two kinds).
+
+    With `count` > 1 the first of a block of `count` consecutive values is returned: the caller
+    owns `first … first + count - 1`."""
+    bind = session.get_bind()
+    if is_gap_free(name) or bind.dialect.name != "postgresql":
+        return _advance(session, company_id=company_id, name=name, start=start, count=count)
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    return _blocks(engine).take(company_id=company_id, name=name, start=start, count=count)
+
+
+def take_gap_free(session: Session, *, company_id: int, counts: Mapping[str, int]) -> dict[str, int]:
+    """Several gap-free counters at once, in `lock_order`: per name (→ how many values), the first
+    value taken. Call right before the flush that writes what they number."""
+    taken: dict[str, int] = {}
+    for name in sorted(counts, key=lock_order):
+        if not is_gap_free(name):
+            raise ValueError(f"{name!r} is not a gap-free counter")
+        taken[name] = _advance(session, company_id=company_id, name=name, start=1, count=counts[name])
+    return taken
+
+
+def _advance(session: Session | Connection, *, company_id: int, name: str, start: int, count: int) -> int:
+    """The counter advanced by `count` in the transaction of `session` (row-locked until its end)."""
     params = {"counter_company": company_id, "counter_name": name, "counter_step": count}
     value = session.execute(_ADVANCE, params).scalar()
     if value is None:  # first use: create the row (a concurrent first use loses the insert, not the number)
-        create = _CREATE[session.get_bind().dialect.name]
+        create = _CREATE[session.get_bind().dialect.name if isinstance(session, Session) else session.dialect.name]
         session.execute(create, {"company_id": company_id, "name": name, "value": start - 1})
         value = session.execute(_ADVANCE, params).scalar_one()
     return int(value) - count + 1
+
+
+class _Blocks:
+    """The plain-id blocks of one engine's database, held by this process."""
+
+    def __init__(self, engine: Engine) -> None:
+        # Its own small pool in autocommit: a reservation never waits for a request's connection
+        # (the request pool may be exhausted by requests waiting for ids) and commits at once.
+        self._engine = create_engine(
+            engine.url, pool_size=1, max_overflow=3, pool_recycle=1800, isolation_level="AUTOCOMMIT"
+        )
+        self._guard = threading.Lock()
+        self._locks: dict[tuple[int, str], threading.Lock] = {}
+        self._free: dict[tuple[int, str], tuple[int, int]] = {}  # (next, end exclusive)
+
+    def take(self, *, company_id: int, name: str, start: int, count: int) -> int:
+        key = (company_id, name)
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            first, end = self._free.get(key, (0, 0))
+            if end - first < count:  # a run of `count` must be consecutive: the rest of the block goes
+                size = max(BLOCK, count)
+                with self._engine.connect() as conn:
+                    first = _advance(conn, company_id=company_id, name=name, start=start, count=size)
+                end = first + size
+            self._free[key] = (first + count, end)
+            return first
+
+    def dispose(self) -> None:
+        self._engine.dispose()
+
+
+_BY_ENGINE: weakref.WeakKeyDictionary[Engine, _Blocks] = weakref.WeakKeyDictionary()
+_BY_ENGINE_GUARD = threading.Lock()
+
+
+def _blocks(engine: Engine) -> _Blocks:
+    with _BY_ENGINE_GUARD:
+        blocks = _BY_ENGINE.get(engine)
+        if blocks is None:
+            blocks = _BY_ENGINE[engine] = _Blocks(engine)
+            # The reservation pool goes with the engine's (a dropped database leaves no connection).
+            event.listen(engine, "engine_disposed", _disposer(blocks))
+    return blocks
+
+
+def _disposer(blocks: _Blocks) -> Any:
+    def dispose(_engine: Engine) -> None:
+        blocks.dispose()
+
+    return dispose

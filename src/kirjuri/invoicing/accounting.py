@@ -343,6 +343,30 @@ def book(
     return receipt
 
 
+def stage(
+    session: Session, *, invoice: Invoice, user_id: int | None, plan: Plan, built: ledger.Built | None = None
+) -> ledger.Staged:
+    """`book` without the numbers: the invoice's new receipt (UNFINISHED) and its postings added to
+    the session, linked both ways; `finish` numbers and writes them once the invoice has its number."""
+    staged = ledger.stage_receipt(
+        session,
+        company_id=invoice.company_id,
+        draft=plan.draft,
+        user_id=user_id,
+        status=rules.UNFINISHED,
+        allowed_types=(invoice.type,),
+        invoice_id=invoice.id,
+        built=built,
+    )
+    invoice.ledger_receipt_id = staged.receipt.id
+    return staged
+
+
+def finish(session: Session, *, invoice: Invoice, staged: ledger.Staged, number: int) -> LedgerReceipt:
+    """The staged receipt with its receipt `number` and the invoice's number, flushed and booked."""
+    return ledger.finish_receipt(session, staged=staged, number=number, invoice_number=invoice.invoice_number)
+
+
 def same_year_errors(session: Session, *, invoice: Invoice, new_date: date) -> list[ErrorItem]:
     """A PUT may move the invoice date only within the fiscal year of its receipt (receipt numbers
     are per year and never move): else 400 `RECEIPT_DATE_IN_ANOTHER_FISCAL_YEAR` at `date`. A date

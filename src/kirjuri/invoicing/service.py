@@ -85,7 +85,7 @@ from kirjuri.companies.models import Company
 from kirjuri.core import clock, vat
 from kirjuri.core.errors import ErrorItem, KirjuriError
 from kirjuri.core.money import decimal_places, from_minor, plain, to_minor
-from kirjuri.db.counters import next_value
+from kirjuri.db.counters import next_value, take_gap_free
 from kirjuri.invoicing import accounting, events, numbers, references, repository, rules, schemas, sums
 from kirjuri.invoicing.document import Totals, VatLine
 from kirjuri.invoicing.models import Invoice, InvoiceChecker, InvoiceRow, InvoiceVatLine
@@ -675,14 +675,16 @@ def _create(
     del penal  # `addCollectionPenalCosts`: no collection automation setting exists yet
     company = _company(session, company_id)
     checked = _check(session, company=company, body=body)
-    # Everything that reads or may refuse comes before the first counter: the counters' row locks
-    # (the gap-free invoice and receipt numbers) are held until the commit, so that concurrent
-    # invoices of the company wait only for one another's writes.
+    # Everything that reads or may refuse comes first, then every row is built and added; the
+    # gap-free invoice and receipt numbers (row locks held until the commit) are taken last, in
+    # the one lock order of `db.counters`, right before the single flush — so concurrent invoices
+    # of the company wait only for one another's flush and commit. Plain ids take no lock.
     built = None
     if checked.plan is not None:
         built = accounting.prepare(session, company_id=company_id, invoice_type=body.type, plan=checked.plan)
-    if isinstance(checked.reference, _Generate) and checked.reference.kind is None:
-        checked.reference = _Generate(_reference_setting(session, company_id))
+    generate = checked.reference if isinstance(checked.reference, _Generate) else None
+    if generate is not None and generate.kind is None:
+        generate = _Generate(_reference_setting(session, company_id))
     if actor is None:
         actor = _actor(session, company_id=company_id, user_id=user_id)
     is_offer = body.type == SALES_ORDER and bool(body.is_offer)
@@ -695,26 +697,44 @@ def _create(
         status=INITIAL_STATUS,
         is_offer=is_offer,
         series=series,
-        invoice_number=numbers.next_number(session, company_id=company_id, series=series),
         payment_date=None,
         paid_minor=0,
         creator_id=user_id,
         created_at=now,
         version=now,
     )
-    reference = _resolve_reference(session, invoice=invoice, reference=checked.reference)
-    _fill(invoice, body, checked, reference)
+    given = checked.reference if not isinstance(checked.reference, _Generate) else None
+    _fill(invoice, body, checked, given)
     rows = _new_rows(session, invoice=invoice, body=body, computed=checked.sums)
-    # Booked before the invoice is added: it is then inserted once, with its `ledger_receipt_id`
+    # Staged before the invoice is added: it is then inserted once, with its `ledger_receipt_id`
     # (no foreign key joins the two tables), together with its rows and event in one flush.
+    staged = None
     if checked.plan is not None:
-        accounting.book(session, invoice=invoice, user_id=user_id, plan=checked.plan, built=built)
+        staged = accounting.stage(session, invoice=invoice, user_id=user_id, plan=checked.plan, built=built)
     session.add(invoice)
     session.add_all(rows)
     session.add_all(_vat_line_rows(invoice, checked.vat_lines))
     events.record(session, invoice=invoice, action=CREATED, actor=actor, user_id=user_id)
-    session.flush()
+    number_counter = numbers.counter_name(series)
+    wanted = {number_counter: 1} if staged is None else {number_counter: 1, staged.counter: 1}
+    taken = take_gap_free(session, company_id=company_id, counts=wanted)
+    invoice.invoice_number = taken[number_counter]
+    if generate is not None:
+        _set_reference(invoice, _resolve_reference(session, invoice=invoice, reference=generate))
+    if staged is not None:
+        accounting.finish(session, invoice=invoice, staged=staged, number=taken[staged.counter])
+    else:
+        session.flush()
     return invoice, rows
+
+
+def _set_reference(invoice: Invoice, reference: tuple[str, str] | None) -> None:
+    """The reference generated from the invoice's number, on the invoice and in its document (as
+    `_fill` puts a given one)."""
+    invoice.reference, invoice.reference_type = reference if reference is not None else (None, None)
+    if reference is not None:
+        payment = invoice.document["paymentInfo"]
+        payment["bankReferenceCode"], payment["bankReferenceCodeType"] = reference
 
 
 def replace_invoice(

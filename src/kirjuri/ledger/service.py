@@ -26,7 +26,7 @@ from kirjuri.core import clock
 from kirjuri.core import vat as vat_rules
 from kirjuri.core.errors import ErrorItem, KirjuriError
 from kirjuri.core.money import to_minor
-from kirjuri.db.counters import next_value
+from kirjuri.db.counters import next_value, take_gap_free
 from kirjuri.ledger import accounts, balances, chart, dimensions, fiscal, repository, rules, vatrows
 from kirjuri.ledger.models import LedgerAccount, LedgerReceipt, LedgerTransaction, TrackingPeriod, TransactionDimension
 
@@ -202,6 +202,15 @@ def _reconcile(draft: rules.ReceiptDraft, period: TrackingPeriod, rows: list[Led
 
 def _store(session: Session, *, company_id: int, receipt: LedgerReceipt, built: Built) -> None:
     """Give the postings ids, insert them with their splits, and add them to the balances."""
+    splits = _stage_rows(session, company_id=company_id, receipt=receipt, built=built)
+    session.flush()
+    balances.apply(session, company_id=company_id, status=receipt.status, rows=built.rows, splits=splits, sign=1)
+
+
+def _stage_rows(
+    session: Session, *, company_id: int, receipt: LedgerReceipt, built: Built
+) -> list[TransactionDimension]:
+    """Give the postings ids and add them with their splits to the session (not flushed)."""
     first = next_value(session, company_id=company_id, name="ledger_transaction", count=len(built.rows))
     for line_no, row in enumerate(built.rows):
         row.company_id, row.receipt_id, row.id, row.line_no = company_id, receipt.id, first + line_no, line_no
@@ -223,8 +232,7 @@ def _store(session: Session, *, company_id: int, receipt: LedgerReceipt, built: 
     ]
     session.add_all(built.rows)
     session.add_all(splits)
-    session.flush()
-    balances.apply(session, company_id=company_id, status=receipt.status, rows=built.rows, splits=splits, sign=1)
+    return splits
 
 
 def _fill(receipt: LedgerReceipt, draft: rules.ReceiptDraft) -> None:
@@ -262,6 +270,25 @@ def prepare_receipt(
                   with_vat=with_vat)  # fmt: skip
 
 
+def receipt_counter(fiscal_year_id: int) -> str:
+    """The gap-free counter of the receipt numbers of a fiscal year."""
+    return f"receipt_number:{fiscal_year_id}"
+
+
+@dataclass(slots=True)
+class Staged:
+    """A new receipt and its postings added to the session, not yet numbered nor flushed
+    (`stage_receipt`); `finish_receipt` numbers, writes and books them."""
+
+    receipt: LedgerReceipt
+    built: Built
+    splits: list[TransactionDimension]
+
+    @property
+    def counter(self) -> str:
+        return receipt_counter(self.receipt.fiscal_year_id)
+
+
 def create_receipt(
     session: Session,
     *,
@@ -277,34 +304,71 @@ def create_receipt(
     built: Built | None = None,
 ) -> LedgerReceipt:
     """A new receipt (`POST /ledgerreceipts` creates journals; other areas pass their own type).
-    `built`: what `prepare_receipt` made of this same draft, when the caller validated it before
-    taking counters of its own (their row locks are then held for less time)."""
+    `built`: what `prepare_receipt` made of this same draft, when the caller validated it before.
+    The receipt number (gap-free, row-locked to the commit) is taken last, right before the flush."""
+    staged = stage_receipt(
+        session, company_id=company_id, draft=draft, user_id=user_id, create_reconciliation=create_reconciliation,
+        status=status, allowed_types=allowed_types, invoice_id=invoice_id, with_vat=with_vat, built=built,
+    )  # fmt: skip
+    number = take_gap_free(session, company_id=company_id, counts={staged.counter: 1})[staged.counter]
+    return finish_receipt(session, staged=staged, number=number, invoice_number=invoice_number)
+
+
+def stage_receipt(
+    session: Session,
+    *,
+    company_id: int,
+    draft: rules.ReceiptDraft,
+    user_id: int | None = None,
+    create_reconciliation: bool = False,
+    status: str = rules.UNFINISHED,
+    allowed_types: Sequence[str] = (rules.JOURNAL,),
+    invoice_id: int | None = None,
+    with_vat: bool = True,
+    built: Built | None = None,
+) -> Staged:
+    """`create_receipt` but for the receipt number: the receipt and its postings, with their ids
+    (plain ids take no lock), added to the session. The caller takes the number from
+    `Staged.counter` with its other gap-free counters (`db.counters.take_gap_free`), then calls
+    `finish_receipt` — so every lock is taken in one order and held only for the flush and commit."""
     if built is None:
         built = prepare_receipt(
             session, company_id=company_id, draft=draft, create_reconciliation=create_reconciliation,
             allowed_types=allowed_types, with_vat=with_vat,
         )  # fmt: skip
-    year_id = built.period.fiscal_year_id
-    number = next_value(session, company_id=company_id, name=f"receipt_number:{year_id}")
     now = clock.now()
     receipt = LedgerReceipt(
         company_id=company_id,
         id=next_value(session, company_id=company_id, name="ledger_receipt"),
         type=draft.type,
         status=status,
-        fiscal_year_id=year_id,
+        fiscal_year_id=built.period.fiscal_year_id,
         period_id=built.period.id,
-        receipt_number=number,
         # Journals get a hidden invoice (the contract's notes and attachments hang on it).
         invoice_id=invoice_id or next_value(session, company_id=company_id, name="invoice"),
-        invoice_number=invoice_number if invoice_number is not None else number,
         created_by=user_id,
         created_at=now,
         version=now,
     )
     _fill(receipt, draft)
-    session.add(receipt)  # inserted with its postings, in `_store`'s flush (foreign keys order them)
-    _store(session, company_id=company_id, receipt=receipt, built=built)
+    session.add(receipt)  # inserted with its postings, in `finish_receipt`'s flush (foreign keys order them)
+    splits = _stage_rows(session, company_id=company_id, receipt=receipt, built=built)
+    return Staged(receipt=receipt, built=built, splits=splits)
+
+
+def finish_receipt(
+    session: Session, *, staged: Staged, number: int, invoice_number: int | None = None
+) -> LedgerReceipt:
+    """The staged receipt numbered (`invoice_number`: its invoice's, else the receipt number),
+    flushed with everything pending in the session, and added to the balances."""
+    receipt = staged.receipt
+    receipt.receipt_number = number
+    receipt.invoice_number = invoice_number if invoice_number is not None else number
+    session.flush()
+    balances.apply(
+        session, company_id=receipt.company_id, status=receipt.status, rows=staged.built.rows, splits=staged.splits,
+        sign=1,
+    )  # fmt: skip
     return receipt
 
 
