@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from standardwebhooks import Webhook
 
 from kirjuri.banking import xml
-from kirjuri.banking.samples import Incoming, Statement, camt053, camt054, debit, ktl
 from kirjuri.banking.payments.outbound import write_due_files
+from kirjuri.banking.samples import Incoming, Statement, camt053, camt054, debit, ktl
 from kirjuri.config import Settings
 from kirjuri.core import clock
 from kirjuri.invoicing.models import PaymentEvent

@@ -11,7 +11,7 @@ its transactions. Nothing here reads or writes the database.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -121,9 +121,7 @@ def batch(archive_id: str, day: date, *, credit: bool, transactions: Sequence[Tr
     """One entry booking several transactions (salaries paid at once, a card settlement batch);
     each transaction gets an archive id of its own (`<entry id>-<n>`) unless it names one."""
     numbered = tuple(
-        t if t.archive_id else Transaction(t.amount, t.party, t.reference, t.message, t.end_to_end_id,
-                                           f"{archive_id}-{n}")  # fmt: skip
-        for n, t in enumerate(transactions, start=1)
+        t if t.archive_id else replace(t, archive_id=f"{archive_id}-{n}") for n, t in enumerate(transactions, start=1)
     )
     return Entry(archive_id, day, credit, numbered)
 
