@@ -94,8 +94,8 @@ def seed_invoices(session: Session, company_id: int, user_id: int) -> None:
     approved = sales(1, [consulting, licence])
     lifecycle.approve(session, invoice=approved, user_id=user_id, rights=rights)  # NOT_SENT
     # 6 and 7 stay SENT here; the banking demo pays them by reference (one in full, one in part).
-    sent = ((2, [licence, book]), (3, [consulting]), (4, [consulting, book]), (5, [licence]), (6, [consulting, licence]),
-            (7, [book]))  # fmt: skip
+    sent = ((2, [licence, book]), (3, [consulting]), (4, [consulting, book]), (5, [licence]),
+            (6, [consulting, licence]), (7, [book]))  # fmt: skip
     for index, rows in sent:
         invoice = sales(index, rows)
         lifecycle.approve(session, invoice=invoice, user_id=user_id, rights=rights)
