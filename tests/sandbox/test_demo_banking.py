@@ -79,7 +79,12 @@ def test_reference_payments_pay_two_invoices_and_one_waits_on_suspense(
         assert_books_balance(session, company_id)
 
 
-def test_a_purchase_invoice_is_queued_for_payment(client: TestClient, headers: dict[str, str]) -> None:
+def test_a_purchase_invoice_is_queued_for_payment(
+    app: FastAPI, client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    # A sandbox of its own: another test of this worker writing the due payment files would send
+    # a module-wide sandbox's queued payment to the bank.
+    headers = sandbox_headers(app, session_factory, name="Maksu Oy")
     payments = get(client, headers, "/api/payments", size=50)["results"]
     assert len(payments) == 1
     [payment] = payments

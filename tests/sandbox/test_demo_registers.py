@@ -73,8 +73,11 @@ def test_attachments_download_byte_for_byte(client: TestClient, headers: dict[st
 
 
 def test_demo_invoices_in_every_status(
-    client: TestClient, headers: dict[str, str], session_factory: sessionmaker[Session]
+    app: FastAPI, client: TestClient, session_factory: sessionmaker[Session]
 ) -> None:
+    # A sandbox of its own: another test of this worker writing the due payment files would move
+    # a module-wide sandbox's PAYMENT_QUEUED invoice on to PAYMENT_SENT_TO_BANK.
+    headers = sandbox_headers(app, session_factory, name="Tila Oy")
     statuses = {
         kind: sorted(
             i["status"]
