@@ -5,7 +5,6 @@ groups, travel products, attachments that download byte for byte, and invoices i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -15,28 +14,13 @@ from schwifty import IBAN
 from sqlalchemy.orm import Session, sessionmaker
 from stdnum.fi import ytunnus
 
-from kirjuri.attachments.storage import local_store
-from kirjuri.sandbox.service import create_sandbox
 from tests.ledger.helpers import assert_books_balance
+from tests.sandbox.helpers import sandbox_headers
 
 
 @pytest.fixture(scope="module")
-def headers(app: FastAPI, session_factory: sessionmaker[Session]) -> Iterator[dict[str, str]]:
-    with session_factory() as session:
-        credentials = create_sandbox(session, name="Rekisteri Oy", file_store=local_store(app.state.settings.var_dir))
-        session.commit()
-    with TestClient(app) as client:
-        token = client.post(
-            "/api/oauth/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": credentials.client_id,
-                "client_secret": credentials.client_secret,
-                "api_key": credentials.api_key,
-            },
-        )
-        assert token.status_code == 200, token.text
-        yield {"Authorization": f"Bearer {token.json()['access_token']}"}
+def headers(app: FastAPI, session_factory: sessionmaker[Session]) -> dict[str, str]:
+    return sandbox_headers(app, session_factory, name="Rekisteri Oy")
 
 
 def test_customers_and_suppliers_carry_valid_identifiers(client: TestClient, headers: dict[str, str]) -> None:
@@ -89,8 +73,11 @@ def test_attachments_download_byte_for_byte(client: TestClient, headers: dict[st
 
 
 def test_demo_invoices_in_every_status(
-    client: TestClient, headers: dict[str, str], session_factory: sessionmaker[Session]
+    app: FastAPI, client: TestClient, session_factory: sessionmaker[Session]
 ) -> None:
+    # A sandbox of its own: another test of this worker writing the due payment files would move
+    # a module-wide sandbox's PAYMENT_QUEUED invoice on to PAYMENT_SENT_TO_BANK.
+    headers = sandbox_headers(app, session_factory, name="Tila Oy")
     statuses = {
         kind: sorted(
             i["status"]
@@ -99,8 +86,18 @@ def test_demo_invoices_in_every_status(
         for kind in ("SALES_INVOICE", "PURCHASE_INVOICE", "TRAVEL_INVOICE", "BILL_OF_CHARGES")
     }
     assert statuses == {
-        "SALES_INVOICE": ["INVALIDATED", "MARKED_PAID", "NOT_SENT", "PARTLY_PAID", "SENT", "UNFINISHED"],
-        "PURCHASE_INVOICE": ["APPROVED", "RECEIVED", "VERIFIED"],
+        # PAID, the second PARTLY_PAID and PAYMENT_QUEUED: the banking demo's reference payments and payment.
+        "SALES_INVOICE": [
+            "INVALIDATED",
+            "MARKED_PAID",
+            "NOT_SENT",
+            "PAID",
+            "PARTLY_PAID",
+            "PARTLY_PAID",
+            "SENT",
+            "UNFINISHED",
+        ],
+        "PURCHASE_INVOICE": ["APPROVED", "PAYMENT_QUEUED", "RECEIVED", "VERIFIED"],
         "TRAVEL_INVOICE": ["RECEIVED"],
         "BILL_OF_CHARGES": ["UNFINISHED"],
     }

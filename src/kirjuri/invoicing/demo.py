@@ -93,7 +93,10 @@ def seed_invoices(session: Session, company_id: int, user_id: int) -> None:
     sales(0, [consulting])  # UNFINISHED: a draft
     approved = sales(1, [consulting, licence])
     lifecycle.approve(session, invoice=approved, user_id=user_id, rights=rights)  # NOT_SENT
-    for index, rows in ((2, [licence, book]), (3, [consulting]), (4, [consulting, book]), (5, [licence])):
+    # 6 and 7 stay SENT here; the banking demo pays them by reference (one in full, one in part).
+    sent = ((2, [licence, book]), (3, [consulting]), (4, [consulting, book]), (5, [licence]),
+            (6, [consulting, licence]), (7, [book]))  # fmt: skip
+    for index, rows in sent:
         invoice = sales(index, rows)
         lifecycle.approve(session, invoice=invoice, user_id=user_id, rights=rights)
         lifecycle.apply(session, invoice=invoice, action=transitions.SEND, user_id=user_id)  # SENT
@@ -112,7 +115,7 @@ def seed_invoices(session: Session, company_id: int, user_id: int) -> None:
     )
     supplies = _row("Toimistotarvikkeet", "4", "SET", "45.00", "25.5")
     cloud = _row("Pilvipalvelu, kuukausimaksu", "1", "MONTH", "199.00", "25.5")
-    for index, rows in enumerate([[supplies], [cloud], [supplies, cloud]]):
+    for index, rows in enumerate([[supplies], [cloud], [supplies, cloud], [cloud]]):  # 3: paid by the banking demo
         supplier = parties["SUPPLIER"][index % len(parties["SUPPLIER"])]
         body = _body("PURCHASE_INVOICE", start + timedelta(days=index), supplier, rows, vatStatus=1,
                      originalInvoiceNumber=f"T-{4100 + index}")  # fmt: skip
@@ -121,7 +124,7 @@ def seed_invoices(session: Session, company_id: int, user_id: int) -> None:
         lifecycle.send_to_circulation(session, invoice=invoice, user_id=user_id, rights=rights)  # RECEIVED
         if index >= 1 and verifier is not None:
             lifecycle.verify(session, invoice=invoice, user_id=verifier, rights=rights)  # VERIFIED
-        if index == 2:
+        if index >= 2:
             lifecycle.approve(session, invoice=invoice, user_id=user_id, rights=rights)  # APPROVED
 
     employee = parties["PERSON"][0]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from kirjuri.attachments.demo import seed_attachments
 from kirjuri.attachments.storage import FileStore
 from kirjuri.banking.accounts.demo import seed_bank_accounts
+from kirjuri.banking.demo import seed_banking
 from kirjuri.companies import rules as rights
 from kirjuri.companies import service as companies_service
 from kirjuri.companies.models import Company, CompanySetting, VerifierList, VerifierListMember
@@ -69,6 +70,7 @@ SEEDERS: list[Seeder] = [
     seed_products,
     seed_invoices,
     seed_bank_accounts,
+    seed_banking,
 ]
 
 
