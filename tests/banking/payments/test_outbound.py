@@ -22,6 +22,7 @@ from kirjuri.banking.payments import outbound, sepa, settlement
 from kirjuri.banking.payments.models import Payment
 from kirjuri.banking.records import BankEntry
 from kirjuri.banking.xml import parse
+from kirjuri.companies.models import Company
 from kirjuri.core import clock
 from kirjuri.invoicing.models import PaymentEvent
 from kirjuri.ledger import accounts, chart
@@ -194,6 +195,21 @@ def test_an_overdue_payment_is_executed_today(
     clock.travel(timedelta(days=3))
     (path,) = send(session_factory, tmp_path, tenant.company_id)
     assert read(path)["date"] == clock.now().date().isoformat()
+
+
+def test_a_sandbox_companys_files_stay_in_the_sandbox_folder(
+    client: TestClient, tenant: Tenant, session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    with session_factory() as session:
+        company = session.get(Company, tenant.company_id)
+        assert company is not None
+        company.is_sandbox = True
+        session.commit()
+    ready_to_pay(session_factory, tenant)
+    pay(client, session_factory, tenant, [item(approved_purchase(client, tenant))])
+    (path,) = send(session_factory, tmp_path, tenant.company_id)
+    assert path.parent == tmp_path / outbound.SANDBOX_FOLDER
+    assert not [p for p in tmp_path.glob(f"KIRJURI-{tenant.company_id}-*")]
 
 
 def test_the_builder_refuses_what_the_schema_refuses() -> None:

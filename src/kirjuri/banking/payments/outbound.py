@@ -88,9 +88,14 @@ def _mark_sent(session: Session, *, payments: list[Payment], file_name: str, now
     session.flush()
 
 
+SANDBOX_FOLDER = "sandbox"
+
+
 def write_due_files(session: Session, *, now: datetime, directory: Path | None = None) -> list[Path]:
     """Write one pain.001.001.09 file per (company, debtor account, execution date) of the queued
-    payments into `directory` (default: `Settings.bank_outbound_dir`); the files written."""
+    payments into `directory` (default: `Settings.bank_outbound_dir`); the files written. A sandbox
+    company's files go to the `sandbox/` folder under it: a testing environment never reaches the
+    folder a bank connection reads, even on a production server."""
     target_dir = directory or get_settings().bank_outbound_dir
     written: list[Path] = []
     groups = rules.group_for_files(repository.due_for_files(session), today=now.date())
@@ -111,6 +116,7 @@ def write_due_files(session: Session, *, now: datetime, directory: Path | None =
             )
         )
         name = f"{message_id}-{execution_date.isoformat()}.{sepa.SCHEMA}.xml"
-        written.append(_write_atomically(target_dir, name, document))
+        folder = target_dir / SANDBOX_FOLDER if company is not None and company.is_sandbox else target_dir
+        written.append(_write_atomically(folder, name, document))
         _mark_sent(session, payments=payments, file_name=name, now=now)
     return written
