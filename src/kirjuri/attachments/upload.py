@@ -17,7 +17,6 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,10 +24,10 @@ import anyio.to_thread
 from pydantic import ValidationError
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
-from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 
 from kirjuri.api.errors import validation_items
+from kirjuri.api.multipart import PartReader, declared_length, drain, malformed
 from kirjuri.api.wire import MalformedJson, loads
 from kirjuri.attachments import rules
 from kirjuri.attachments.schemas import Attachment
@@ -36,7 +35,7 @@ from kirjuri.attachments.storage import FileStore, StagedFile
 from kirjuri.core.errors import ErrorItem, KirjuriError
 
 if TYPE_CHECKING:
-    from python_multipart.multipart import MultipartCallbacks
+    pass
 
 BODY_LIMIT = rules.MAX_FILE_BYTES + rules.MULTIPART_SLACK
 # The route's own limit (`KirjuriRoute.max_body_size`): what this endpoint may ever read,
@@ -46,10 +45,6 @@ ROUTE_BODY_LIMIT = BODY_LIMIT + rules.DRAIN_BYTES
 
 def too_large() -> KirjuriError:
     return KirjuriError("FILE_TOO_LARGE", 400, "file")
-
-
-def malformed(field: str = "body") -> KirjuriError:
-    return KirjuriError("MALFORMED_MULTIPART", 400, field)
 
 
 @dataclass
@@ -62,52 +57,18 @@ class _TooLarge(Exception):
     pass
 
 
-class _Parts:
+class _Parts(PartReader):
     """The parser's callbacks: which part is being read, and where its bytes go."""
 
     def __init__(self, store: FileStore) -> None:
+        super().__init__()
         self.store = store
         self.meta: bytearray | None = None
         self.staged: StagedFile | None = None
-        self.ended = False
         self._current: str | None = None
-        self._header_name = bytearray()
-        self._header_value = bytearray()
-        self._disposition: bytes | None = None
 
-    def callbacks(self) -> MultipartCallbacks:
-        return {
-            "on_part_begin": self.on_part_begin,
-            "on_header_field": self.on_header_field,
-            "on_header_value": self.on_header_value,
-            "on_header_end": self.on_header_end,
-            "on_headers_finished": self.on_headers_finished,
-            "on_part_data": self.on_part_data,
-            "on_part_end": self.on_part_end,
-            "on_end": self.on_end,
-        }
-
-    def on_part_begin(self) -> None:
+    def begin_part(self, name: bytes, options: dict[bytes, bytes]) -> None:
         self._current = None
-        self._disposition = None
-
-    def on_header_field(self, data: bytes, start: int, end: int) -> None:
-        self._header_name += data[start:end]
-
-    def on_header_value(self, data: bytes, start: int, end: int) -> None:
-        self._header_value += data[start:end]
-
-    def on_header_end(self) -> None:
-        if bytes(self._header_name).strip().lower() == b"content-disposition":
-            self._disposition = bytes(self._header_value)
-        self._header_name.clear()
-        self._header_value.clear()
-
-    def on_headers_finished(self) -> None:
-        _kind, options = parse_options_header(self._disposition)
-        name = options.get(b"name")
-        if name is None:
-            raise malformed()
         if name == b"meta":
             if self.meta is not None:
                 raise KirjuriError("DUPLICATE_PART", 400, "meta")
@@ -135,9 +96,6 @@ class _Parts:
     def on_part_end(self) -> None:
         self._current = None
 
-    def on_end(self) -> None:
-        self.ended = True
-
     def discard(self) -> None:
         if self.staged is not None:
             self.staged.discard()
@@ -153,28 +111,10 @@ def _boundary(request: Request) -> bytes:
     return boundary
 
 
-def _declared_length(request: Request) -> int | None:
-    try:
-        return int(request.headers["content-length"])
-    except (KeyError, ValueError):
-        return None
-
-
-async def _drain(stream: AsyncIterator[bytes], received: int) -> None:
-    """Read and forget what the client is still sending, up to the drain limit."""
-    try:
-        async for chunk in stream:
-            received += len(chunk)
-            if received > ROUTE_BODY_LIMIT:
-                return
-    except (HTTPException, ClientDisconnect):  # the route's own limit, or the client gave up
-        return
-
-
 async def read_upload(request: Request, store: FileStore) -> Upload:
     """Stream the request body into the store; the caller commits or discards `Upload.staged`."""
     boundary = _boundary(request)
-    declared = _declared_length(request)
+    declared = declared_length(request)
     if declared is not None and declared > BODY_LIMIT:
         raise too_large()
     parts = _Parts(store)
@@ -210,7 +150,7 @@ async def _parse(request: Request, boundary: bytes, parts: _Parts) -> None:
     except (_TooLarge, FormParserError, KirjuriError) as exc:
         # Refused mid-body: drop what was staged now, then let the client finish sending.
         parts.discard()
-        await _drain(stream, received)
+        await drain(stream, received, limit=ROUTE_BODY_LIMIT)
         if isinstance(exc, _TooLarge):
             raise too_large() from None
         if isinstance(exc, FormParserError):

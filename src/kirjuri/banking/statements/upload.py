@@ -19,21 +19,21 @@ Invariants:
 from __future__ import annotations
 
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
 import anyio.to_thread
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
-from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 
+from kirjuri.api.multipart import PartReader, declared_length, drain, malformed
 from kirjuri.banking.xml import MAX_BANK_FILE_BYTES, too_large
 from kirjuri.core.errors import KirjuriError
 
 if TYPE_CHECKING:
-    from python_multipart.multipart import MultipartCallbacks
+    pass
 
 MULTIPART_SLACK = 64 * 1024
 BODY_LIMIT = MAX_BANK_FILE_BYTES + MULTIPART_SLACK
@@ -80,58 +80,24 @@ class _Sink:
         self.spool.close()
 
 
-class _Parts:
+class _Parts(PartReader):
     """The multipart parser's callbacks: only the `file` part is kept."""
 
     def __init__(self, sink: _Sink, check: FieldCheck | None = None) -> None:
+        super().__init__()
         self.sink = sink
         self.check = check
         self.checked = False
         self.seen_file = False
-        self.ended = False
         self.filename: str | None = None
         self.fields: dict[str, str] = {}
         self._field: str | None = None
         self._value = bytearray()
         self._in_file = False
-        self._header_name = bytearray()
-        self._header_value = bytearray()
-        self._disposition: bytes | None = None
 
-    def callbacks(self) -> MultipartCallbacks:
-        return {
-            "on_part_begin": self.on_part_begin,
-            "on_header_field": self.on_header_field,
-            "on_header_value": self.on_header_value,
-            "on_header_end": self.on_header_end,
-            "on_headers_finished": self.on_headers_finished,
-            "on_part_data": self.on_part_data,
-            "on_part_end": self.on_part_end,
-            "on_end": self.on_end,
-        }
-
-    def on_part_begin(self) -> None:
+    def begin_part(self, name: bytes, options: dict[bytes, bytes]) -> None:
         self._in_file = False
         self._field = None
-        self._disposition = None
-
-    def on_header_field(self, data: bytes, start: int, end: int) -> None:
-        self._header_name += data[start:end]
-
-    def on_header_value(self, data: bytes, start: int, end: int) -> None:
-        self._header_value += data[start:end]
-
-    def on_header_end(self) -> None:
-        if bytes(self._header_name).strip().lower() == b"content-disposition":
-            self._disposition = bytes(self._header_value)
-        self._header_name.clear()
-        self._header_value.clear()
-
-    def on_headers_finished(self) -> None:
-        _kind, options = parse_options_header(self._disposition)
-        name = options.get(b"name")
-        if name is None:
-            raise KirjuriError("MALFORMED_MULTIPART", 400, "body")
         if name == b"file":
             if self.seen_file:
                 raise KirjuriError("DUPLICATE_PART", 400, "file")
@@ -142,7 +108,7 @@ class _Parts:
             self.filename = filename.decode("utf-8", "replace")[:255] if filename else None
         elif self.check is not None:
             if len(self.fields) >= MAX_FIELDS:
-                raise KirjuriError("MALFORMED_MULTIPART", 400, "body")
+                raise malformed()
             self._field = name.decode("utf-8", "replace")
             self._value.clear()
 
@@ -165,32 +131,11 @@ class _Parts:
             self._field = None
         self._in_file = False
 
-    def on_end(self) -> None:
-        self.ended = True
-
-
-def _declared_length(request: Request) -> int | None:
-    try:
-        return int(request.headers["content-length"])
-    except (KeyError, ValueError):
-        return None
-
-
-async def _drain(stream: AsyncIterator[bytes], received: int) -> None:
-    """Read and forget what the client is still sending, up to the drain limit."""
-    try:
-        async for chunk in stream:
-            received += len(chunk)
-            if received > ROUTE_BODY_LIMIT:
-                return
-    except (HTTPException, ClientDisconnect):
-        return
-
 
 async def read_bank_upload(request: Request, *, check: FieldCheck | None = None) -> BankUpload:
     """The bank file of the request with its name and (when `check` is given) the small form fields;
     `check` sees the fields sent before the file part, in a worker thread, before the file is read."""
-    declared = _declared_length(request)
+    declared = declared_length(request)
     if declared is not None and declared > BODY_LIMIT:
         raise too_large()
     media, params = parse_options_header(request.headers.get("content-type"))
@@ -201,15 +146,15 @@ async def read_bank_upload(request: Request, *, check: FieldCheck | None = None)
             if not boundary:
                 if check is not None:
                     await anyio.to_thread.run_sync(check, {})
-                raise KirjuriError("MALFORMED_MULTIPART", 400, "Content-Type")
+                raise malformed("Content-Type")
             parts = _Parts(sink, check)
             try:
                 parser = MultipartParser(boundary, parts.callbacks())
             except FormParserError as exc:
-                raise KirjuriError("MALFORMED_MULTIPART", 400, "Content-Type") from exc
+                raise malformed("Content-Type") from exc
             await _stream(request, parser.write)
             if not parts.ended:
-                raise KirjuriError("MALFORMED_MULTIPART", 400, "body")
+                raise malformed()
             if not parts.seen_file:
                 await anyio.to_thread.run_sync(parts.run_check)
                 raise KirjuriError("REQUIRED", 400, "file")
@@ -239,11 +184,11 @@ async def _stream(request: Request, write: object) -> None:
     except ClientDisconnect as exc:
         raise KirjuriError("INCOMPLETE_BODY", 400) from exc
     except (_TooLarge, FormParserError, KirjuriError) as exc:
-        await _drain(stream, received)
+        await drain(stream, received, limit=ROUTE_BODY_LIMIT)
         if isinstance(exc, _TooLarge):
             raise too_large() from None
         if isinstance(exc, FormParserError):
-            raise KirjuriError("MALFORMED_MULTIPART", 400, "body") from exc
+            raise malformed() from exc
         raise
     finally:
         await stream.aclose()
