@@ -15,6 +15,7 @@ from pydantic import Field
 
 from kirjuri.api.schemas import Country, Currency, Decimal2, Int32, SearchResultMetaData, WireModel
 from kirjuri.companies.schemas import TransactionIdentifier
+from kirjuri.ledger.schemas import ReceiptStatus
 from kirjuri.mfa.schemas import InvoicePaymentSummaries, PaymentSummaries
 
 __all__ = ["TransactionIdentifier"]
@@ -53,27 +54,8 @@ class ServiceCharge(StrEnum):
     PAYER_PAY_BOTH_FEES = "PAYER_PAY_BOTH_FEES"
 
 
-class PaymentStatus(StrEnum):
-    APPROVED = "APPROVED"
-    DELETED = "DELETED"
-    EMPTY = "EMPTY"
-    INVALIDATED = "INVALIDATED"
-    INVOICED = "INVOICED"
-    MARKED_PAID = "MARKED_PAID"
-    NOT_SENT = "NOT_SENT"
-    OVERRIDDEN = "OVERRIDDEN"
-    PAID = "PAID"
-    PARTLY_PAID = "PARTLY_PAID"
-    PAYMENT_DENIED = "PAYMENT_DENIED"
-    PAYMENT_QUEUED = "PAYMENT_QUEUED"
-    PAYMENT_SENT_TO_BANK = "PAYMENT_SENT_TO_BANK"
-    PAYMENT_TRANSACTION_REMOVED = "PAYMENT_TRANSACTION_REMOVED"
-    RECEIVED = "RECEIVED"
-    SENT = "SENT"
-    STARTED = "STARTED"
-    UNFINISHED = "UNFINISHED"
-    UNSAVED = "UNSAVED"
-    VERIFIED = "VERIFIED"
+# The contract gives payments the same status list as ledger receipts.
+PaymentStatus = ReceiptStatus
 
 
 class _BankNameAndAddress(WireModel):
