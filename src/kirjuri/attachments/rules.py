@@ -225,6 +225,8 @@ DOCUMENT_RIGHTS: dict[str, DocumentRights] = {
     "EMPLOYER_CONTRIBUTION": _SALARIES,
     "BANK_STATEMENT_AS_RECEIPT": _BANK,
     "REFERENCE_PAYMENT": _BANK,
+    "BANK_STATEMENT_EVENT": _BANK,
+    "REFERENCE_PAYMENT_EVENT": _BANK,
     "CUSTOMER_BUSINESS_PARTNER_REGISTER": DocumentRights("sales.customerRegister"),
     "SUPPLIER_BUSINESS_PARTNER_REGISTER": DocumentRights("purchases.supplierRegister"),
     "PERSON_BUSINESS_PARTNER_REGISTER": DocumentRights("salaries.personRegister"),

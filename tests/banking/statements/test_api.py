@@ -20,6 +20,7 @@ from kirjuri.config import Settings
 from kirjuri.invoicing.models import PaymentEvent
 from kirjuri.ledger import accounts, chart
 from kirjuri.ledger.models import LedgerTransaction
+from tests.attachments.helpers import post, upload
 from tests.banking.statements.helpers import (
     IBAN,
     add_bank_account,
@@ -376,3 +377,25 @@ def test_the_import_endpoint_answers_the_summary_and_refuses_unknown_accounts(
     assert errors(answer) == [(400, "file", "REQUIRED")]
     db_count = client.get("/api/referencepayments", headers=tenant.headers).json()["meta"]["totalCount"]
     assert db_count == 0
+
+
+def test_files_attached_to_an_event_and_a_payment_show_on_them(
+    client: TestClient, tenant: Tenant, other_tenant: Tenant, imported: dict[str, Any]
+) -> None:
+    event = event_id(imported, "ARCH-1")
+    payment_id = client.get("/api/referencepayments", headers=tenant.headers).json()["results"][0]["id"]
+    on_event = upload(
+        client, tenant, {"name": "kuitti.pdf", "referenceType": "BANKSTATEMENTEVENT", "referenceId": event}
+    )
+    on_payment = upload(
+        client, tenant, {"name": "selvitys.txt", "referenceType": "REFERENCE_PAYMENT", "referenceId": payment_id}
+    )
+    statement = client.get("/api/bankstatements", headers=tenant.headers).json()["results"][0]
+    shown = {e["archiveCode"]: [a["id"] for a in e["attachments"]] for e in statement["events"]}
+    assert shown["ARCH-1"] == [on_event["id"]] and shown["ARCH-2"] == []
+    payments = client.get("/api/referencepayments", headers=tenant.headers).json()["results"]
+    assert {p["id"]: [a["name"] for a in p["attachments"]] for p in payments}[payment_id] == ["selvitys.txt"]
+    assert on_payment["referenceId"] == payment_id
+    # Another company's event is not an owner.
+    foreign = {"name": "x.pdf", "referenceType": "BANKSTATEMENTEVENT", "referenceId": event}
+    assert post(client, other_tenant, foreign, b"x").json()["errors"][0]["message"] == "REFERENCE_NOT_FOUND"

@@ -9,6 +9,7 @@ header (the query wins); GET handlers never write.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from typing import Annotated
 
@@ -17,6 +18,8 @@ from fastapi import Body, Depends, Header, Path, Query
 from kirjuri.api.paging import Paging
 from kirjuri.api.schemas import InfoMessage, error_responses
 from kirjuri.api.session import DbSession
+from kirjuri.attachments import repository as attachments
+from kirjuri.attachments.schemas import Attachment, attachment_to_wire
 from kirjuri.auth.dependencies import Principal, api_router, requires
 from kirjuri.banking import allocation
 from kirjuri.banking.referencepayments import repository, service
@@ -33,10 +36,23 @@ RIGHT = "payments.bankStatementAndReferencePayment"
 Reader = Annotated[Principal, Depends(requires(RIGHT))]
 Writer = Annotated[Principal, Depends(requires(RIGHT, write=True))]
 PaymentId = Annotated[int, Path(alias="referencePaymentId")]
+# The attachment owner type of a reference payment.
+OWNER = "REFERENCE_PAYMENT"
 
 
-def _fields(session: DbSession, company_id: int, row: ReferencePayment) -> dict[str, object]:
+def _files(session: DbSession, company_id: int, rows: list[ReferencePayment]) -> dict[int, list[Attachment]]:
+    """The attachments of the page's payments, in one query."""
+    files: dict[int, list[Attachment]] = defaultdict(list)
+    for found in attachments.for_owners(session, company_id=company_id, owners=[(OWNER, r.id) for r in rows]):
+        files[found.reference_id].append(attachment_to_wire(found))
+    return files
+
+
+def _fields(
+    session: DbSession, company_id: int, row: ReferencePayment, files: dict[int, list[Attachment]]
+) -> dict[str, object]:
     return {
+        "attachments": files.get(row.id, []),
         "id": row.id,
         "account_number": row.account_iban,
         "value_date": row.value_date,
@@ -71,7 +87,8 @@ def search_payments(
         start_date=start_date, end_date=end_date, iban=electronic(account_number) or electronic(account_number_header)
     )
     rows, meta = repository.search(session, company_id=principal.company_id, filters=filters, page=paging)
-    results = [wire.ReferencePayment(**_fields(session, principal.company_id, row)) for row in rows]  # type: ignore[arg-type]
+    files = _files(session, principal.company_id, rows)
+    results = [wire.ReferencePayment(**_fields(session, principal.company_id, row, files)) for row in rows]  # type: ignore[arg-type]
     return wire.ReferencePaymentsSearchResult(results=results, meta=meta_out(meta))
 
 
@@ -116,9 +133,10 @@ def unmatched_payments(
     """Reference payments (or their unmatched rest) waiting on the suspense account."""
     filters = repository.PaymentFilter(iban=electronic(account_number), unmatched_only=True)
     rows, meta = repository.search(session, company_id=principal.company_id, filters=filters, page=paging)
+    files = _files(session, principal.company_id, rows)
     results = [
         wire.UnmatchedReferencePayment(
-            **_fields(session, principal.company_id, row),  # type: ignore[arg-type]
+            **_fields(session, principal.company_id, row, files),  # type: ignore[arg-type]
             currency=row.currency,
             outcome=row.outcome,
             unmatched_sum=from_minor(row.unmatched_minor),

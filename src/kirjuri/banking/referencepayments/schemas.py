@@ -11,6 +11,7 @@ from datetime import date
 from pydantic import Field
 
 from kirjuri.api.schemas import Decimal2, Int32, Int64, SearchResult, WireModel
+from kirjuri.attachments.schemas import Attachment
 from kirjuri.banking.allocation import AllocationMetadataWithFullLedgerAccountDataRow
 
 
@@ -25,7 +26,7 @@ class ReferencePayment(WireModel):
     archive_id: str | None = None
     allocated: bool | None = None
     invoice_id: Int32 | None = None
-    attachments: list[dict[str, object]] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(default_factory=list)
     allocation_metadata_rows: list[AllocationMetadataWithFullLedgerAccountDataRow] = Field(default_factory=list)
 
 

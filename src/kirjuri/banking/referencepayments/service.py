@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from kirjuri.attachments import owners
 from kirjuri.banking import allocation
 from kirjuri.banking.accounts.models import BankAccount
 from kirjuri.banking.records import ReferencePaymentRecord
@@ -130,3 +131,12 @@ def allocate_to_invoice(
 
 def allocated(row: ReferencePayment) -> bool:
     return row.unmatched_minor == 0 or bool(row.metadata_rows)
+
+
+def _attachment_owner(session: Session, company_id: int, reference_id: int) -> str | None:
+    """`referenceType=REFERENCE_PAYMENT`: files attached to a reference payment."""
+    found = session.get(ReferencePayment, (company_id, reference_id))
+    return "REFERENCE_PAYMENT_EVENT" if found is not None else None
+
+
+owners.register("REFERENCE_PAYMENT", _attachment_owner)

@@ -18,6 +18,8 @@ from fastapi import Body, Depends, Header, Path, Query
 from kirjuri.api.paging import Paging
 from kirjuri.api.schemas import InfoMessage, SearchResultMetaData, error_responses
 from kirjuri.api.session import DbSession
+from kirjuri.attachments import repository as attachments
+from kirjuri.attachments.schemas import Attachment, attachment_to_wire
 from kirjuri.auth.dependencies import Principal, api_router, requires
 from kirjuri.banking import allocation
 from kirjuri.banking.statements import repository, rules, service
@@ -35,6 +37,10 @@ Reader = Annotated[Principal, Depends(requires(RIGHT))]
 Writer = Annotated[Principal, Depends(requires(RIGHT, write=True))]
 StatementId = Annotated[int, Path(alias="statementId")]
 EventId = Annotated[int, Path(alias="eventId")]
+
+
+# The attachment owner type of a statement event.
+OWNER = "BANKSTATEMENTEVENT"
 
 
 def meta_out(meta: PageMeta) -> SearchResultMetaData:
@@ -58,7 +64,9 @@ def check_dates(start: date | None, end: date | None) -> None:
         raise KirjuriError("END_DATE_BEFORE_START_DATE", 400, "endDate")
 
 
-def _event_out(session: DbSession, company_id: int, row: BankStatementEvent) -> wire.BankStatementEvent:
+def _event_out(
+    session: DbSession, company_id: int, row: BankStatementEvent, files: list[Attachment]
+) -> wire.BankStatementEvent:
     return wire.BankStatementEvent(
         id=row.id,
         pay_date=row.pay_date,
@@ -74,16 +82,21 @@ def _event_out(session: DbSession, company_id: int, row: BankStatementEvent) -> 
         invoice_id=row.invoice_id,
         product_id=row.product_id,
         end_to_end_id=rules.end_to_end_number(row.end_to_end_id),
+        attachments=files,
         allocation_metadata_rows=allocation.rows_out(session, company_id=company_id, stored=row.metadata_rows),
     )
 
 
 def _statements_out(session: DbSession, company_id: int, rows: list[BankStatement]) -> list[wire.BankStatement]:
     events = repository.events_of(session, company_id=company_id, statement_ids=[r.id for r in rows])
+    files: dict[int, list[Attachment]] = defaultdict(list)
+    owned = attachments.for_owners(session, company_id=company_id, owners=[(OWNER, e.id) for e in events])
+    for found in owned:
+        files[found.reference_id].append(attachment_to_wire(found))
     top: dict[int, list[wire.BankStatementEvent]] = defaultdict(list)
     children: dict[int, list[wire.BankStatementEvent]] = defaultdict(list)
     for event in events:
-        out = _event_out(session, company_id, event)
+        out = _event_out(session, company_id, event, files.get(event.id, []))
         (top[event.statement_id] if event.parent_id is None else children[event.parent_id]).append(out)
     for outs in top.values():
         for out in outs:

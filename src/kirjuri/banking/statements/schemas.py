@@ -11,6 +11,7 @@ from datetime import date
 from pydantic import Field
 
 from kirjuri.api.schemas import Decimal2, Int32, Int64, SearchResult, WireModel
+from kirjuri.attachments.schemas import Attachment
 from kirjuri.banking.allocation import AllocationMetadataWithFullLedgerAccountDataRow
 
 
@@ -29,7 +30,7 @@ class BankStatementEvent(WireModel):
     invoice_id: Int32 | None = None
     product_id: Int64 | None = None
     end_to_end_id: Int32 | None = None
-    attachments: list[dict[str, object]] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(default_factory=list)
     allocation_metadata_rows: list[AllocationMetadataWithFullLedgerAccountDataRow] = Field(default_factory=list)
     events: list[BankStatementEvent] = Field(default_factory=list)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kirjuri.attachments import owners
 from kirjuri.banking import allocation
 from kirjuri.banking.accounts import repository as accounts
 from kirjuri.banking.accounts.models import BankAccount
@@ -283,3 +284,12 @@ def allocated(event: BankStatementEvent) -> bool:
         or event.settled_payment_id is not None
         or event.metadata_rows
     )
+
+
+def _attachment_owner(session: Session, company_id: int, reference_id: int) -> str | None:
+    """`referenceType=BANKSTATEMENTEVENT`: files attached to a statement event."""
+    found = repository.event(session, company_id=company_id, event_id=reference_id)
+    return "BANK_STATEMENT_EVENT" if found is not None else None
+
+
+owners.register("BANKSTATEMENTEVENT", _attachment_owner)
