@@ -1,6 +1,7 @@
 """The one background worker of a Kirjuri server (`kirjuri worker`; `kirjuri dev` starts it next
 to the HTTP server): each round it delivers webhooks (fan-out, claim, signed POST, record), sends
-the queued invoice e-mails when SMTP is configured, and expires MFA transactions past their TTL;
+the queued invoice e-mails when SMTP is configured, writes the confirmed payments' bank files
+(`kirjuri bank send`), and expires MFA transactions past their TTL;
 every `HOUSEKEEPING_EVERY` it also forgets expired idempotency keys and webhook deliveries past
 their retention (what `kirjuri purge` does from cron).
 
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 
 import kirjuri.models  # noqa: F401 - every table mapped: a flush resolves foreign keys across areas
 from kirjuri.config import Settings
+from kirjuri.core import clock
 from kirjuri.webhooks import delivery, rules
 from kirjuri.webhooks.service import Receiving
 
@@ -51,26 +53,27 @@ class Worker:
     def round(self) -> int:
         """One round of every job; the number of webhook attempts made."""
         attempts = 0
-        try:
+
+        def deliver() -> None:
+            nonlocal attempts
             attempts = delivery.run_round(
                 self.factory, http=self.http, receiving=self.receiving, lease=self.lease, random_unit=random.random
             )
-        except Exception:  # a job's failure (a lost SQLite write race, a bug) must not stop the others
-            log.exception("webhook_round_failed")
-        try:
-            self._invoice_mail()
-        except Exception:
-            log.exception("invoice_mail_round_failed")
-        try:
-            self._expire_mfa()
-        except Exception:
-            log.exception("mfa_expiry_round_failed")
+
+        jobs: list[tuple[str, Callable[[], None]]] = [
+            ("webhook_round_failed", deliver),
+            ("invoice_mail_round_failed", self._invoice_mail),
+            ("mfa_expiry_round_failed", self._expire_mfa),
+            ("payment_files_round_failed", self._payment_files),
+        ]
         if self.housekept_at is None or time.monotonic() - self.housekept_at >= HOUSEKEEPING_EVERY:
             self.housekept_at = time.monotonic()
+            jobs.append(("housekeeping_failed", self._housekeeping))
+        for failure, job in jobs:
             try:
-                self._housekeeping()
-            except Exception:
-                log.exception("housekeeping_failed")
+                job()
+            except Exception:  # a job's failure (a lost SQLite write race, a bug) must not stop the others
+                log.exception(failure)
         return attempts
 
     def _housekeeping(self) -> None:
@@ -99,6 +102,14 @@ class Worker:
             sender=default_sender(s),
         )
         deliver_pending(self.factory, outbox=outbox_for(s.var_dir), smtp=smtp)
+
+    def _payment_files(self) -> None:
+        """Confirmed payments out to the bank folder (`kirjuri bank send`)."""
+        from kirjuri.banking.payments.outbound import write_due_files
+
+        with self.factory() as session:
+            write_due_files(session, now=clock.now(), directory=self.settings.bank_outbound_dir)
+            session.commit()
 
     def _expire_mfa(self) -> None:
         from kirjuri.mfa import service as mfa_service

@@ -23,10 +23,12 @@ from kirjuri.banking.payments.models import Payment
 from kirjuri.banking.records import BankEntry
 from kirjuri.banking.xml import parse
 from kirjuri.companies.models import Company
+from kirjuri.config import Settings
 from kirjuri.core import clock
 from kirjuri.invoicing.models import PaymentEvent
 from kirjuri.ledger import accounts, chart
-from kirjuri.webhooks import outbox
+from kirjuri.webhooks import delivery, outbox
+from kirjuri.webhooks.worker import Worker
 from tests.banking.payments.helpers import (
     PAYER_IBAN,
     SECOND_PAYER_IBAN,
@@ -210,6 +212,29 @@ def test_a_sandbox_companys_files_stay_in_the_sandbox_folder(
     (path,) = send(session_factory, tmp_path, tenant.company_id)
     assert path.parent == tmp_path / outbound.SANDBOX_FOLDER
     assert not [p for p in tmp_path.glob(f"KIRJURI-{tenant.company_id}-*")]
+
+
+@pytest.fixture()
+def idle_webhooks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(delivery, "run_round", lambda *_a, **_k: 0)
+
+
+@pytest.mark.usefixtures("idle_webhooks")
+def test_the_worker_sends_confirmed_payments_to_the_bank_folder(
+    client: TestClient, tenant: Tenant, session_factory: sessionmaker[Session], settings: Settings, tmp_path: Path
+) -> None:
+    """A worker round writes the file `kirjuri bank send` would (the webhook job is idle here)."""
+    ready_to_pay(session_factory, tenant)
+    invoice = approved_purchase(client, tenant)
+    [payment_id] = pay(client, session_factory, tenant, [item(invoice)])
+    worker = Worker(session_factory, settings.model_copy(update={"bank_outbound_dir": tmp_path}))
+    try:
+        worker.round()
+    finally:
+        worker.http.close()
+    [path] = tmp_path.glob(f"KIRJURI-{tenant.company_id}-*.xml")
+    assert [t["endToEndId"] for t in read(path)["transfers"]] == [str(payment_id)]
+    assert invoice_of(client, tenant.headers, invoice["id"])["status"] == "PAYMENT_SENT_TO_BANK"
 
 
 def test_the_builder_refuses_what_the_schema_refuses() -> None:
