@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from kirjuri.banking.accounts.models import BankAccount
+from kirjuri.companies.models import Company
 from kirjuri.core.errors import not_found
 from kirjuri.core.paging import Order, PageMeta, PageRequest
 from kirjuri.db.paging import fetch_page
@@ -60,8 +61,10 @@ def next_order_no(session: Session, *, company_id: int) -> int:
 
 
 def lock_company_accounts(session: Session, *, company_id: int) -> None:
-    """Lock the company's existing accounts: the one-default rule spans rows."""
-    session.scalars(select(BankAccount.id).where(BankAccount.company_id == company_id).with_for_update()).all()
+    """Serialise the company's account writes: the one-default rule and the unique IBAN span rows,
+    and a new row is not there to lock. The company row is locked `FOR NO KEY UPDATE`, which does
+    not block the key-share locks of other tables' foreign keys (SQLite serialises writers anyway)."""
+    session.execute(select(Company.id).where(Company.id == company_id).with_for_update(key_share=True)).all()
 
 
 def search(
