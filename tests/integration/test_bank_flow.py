@@ -27,7 +27,9 @@ from kirjuri.core import clock
 from kirjuri.invoicing.models import PaymentEvent
 from kirjuri.webhooks import catalogue, delivery
 from kirjuri.webhooks.service import Receiving
+from tests.banking.importers.test_parse_file import BILLION_LAUGHS
 from tests.banking.payments.helpers import add_account, approved_purchase, item, pay
+from tests.banking.statements.helpers import counts
 from tests.factories import Tenant
 from tests.invoicing.helpers import post_invoice, sales_invoice_body
 from tests.invoicing.test_lifecycle_api import verifier_list
@@ -169,3 +171,27 @@ def test_an_approved_purchase_invoice_is_paid_through_a_confirmed_payment_and_th
     again = upload(client, tenant, statement, "statement.xml")
     assert (again["statementsNew"], again["statementsSkipped"], again["settled"]) == (0, 1, 0), again
     assert client.get(f"/api/invoices/{invoice['id']}", headers=tenant.headers).json() == paid
+
+
+@pytest.mark.usefixtures("bank_account")
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        pytest.param(BILLION_LAUGHS, id="billion-laughs"),
+        pytest.param(
+            b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02">&x;</Document>',
+            id="external-entity",
+        ),
+    ],
+)
+def test_hostile_xml_over_http_is_refused_and_nothing_imported(
+    client: TestClient, tenant: Tenant, session_factory: sessionmaker[Session], hostile: bytes
+) -> None:
+    files = {"file": ("evil.xml", hostile, "application/xml")}
+    answer = client.post("/api/kirjuri/bankstatements/import", files=files, headers=tenant.headers)
+    assert answer.status_code == 400
+    assert answer.json()["errors"] == [{"status": 400, "field": "file", "message": "XML_FORBIDDEN_CONSTRUCT"}]
+    assert "root:" not in answer.text
+    with session_factory() as session:
+        assert counts(session, tenant.company_id) == (0, 0, 0)
