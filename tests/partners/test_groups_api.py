@@ -44,9 +44,8 @@ def test_create_and_get(client: TestClient, tenant: Tenant) -> None:
     ],
 )
 def test_validation(client: TestClient, tenant: Tenant, sent: dict[str, Any], field: str, code: str) -> None:
-    for method, url in (("POST", "/api/businesspartners/groups"), ("PUT", "/api/businesspartners/groups/1")):
-        if method == "PUT":
-            create_group(client, tenant, "Olemassa")
+    existing = create_group(client, tenant, "Olemassa")
+    for method, url in (("POST", "/api/businesspartners/groups"), ("PUT", f"/api/businesspartners/groups/{existing}")):
         answer = client.request(method, url, json=sent, headers=tenant.headers)
         assert errors(answer) == [(400, field, code)], method
 
