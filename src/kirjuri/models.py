@@ -5,6 +5,7 @@ from kirjuri.attachments.models import Attachment
 from kirjuri.auth.models import ApiKey, AuthorizationCode, OAuthClient, Token
 from kirjuri.banking.accounts.models import BankAccount
 from kirjuri.banking.payments.models import Payment
+from kirjuri.banking.payments.salary.models import SalaryPaymentList
 from kirjuri.banking.referencepayments.models import ReferencePayment
 from kirjuri.banking.statements.models import BankStatement, BankStatementEvent
 from kirjuri.companies.models import Company, CompanySetting, CompanyUser, User, VerifierList, VerifierListMember
@@ -80,6 +81,7 @@ __all__ = [
     "Product",
     "ProductGroup",
     "ReferencePayment",
+    "SalaryPaymentList",
     "SentDocument",
     "Token",
     "TrackingPeriod",

@@ -43,6 +43,7 @@ def add_account(
     allow_payments: bool = True,
     default_for_payment: bool = True,
     status: str = "ACTIVE",
+    document: dict[str, Any] | None = None,
 ) -> BankAccount:
     with session_factory() as session:
         account = BankAccount(
@@ -57,7 +58,7 @@ def add_account(
             default_for_invoice=False,
             default_for_payment=default_for_payment,
             allow_payments=allow_payments,
-            document={},
+            document=document or {},
         )
         session.add(account)
         session.commit()

@@ -1,8 +1,8 @@
 """Payments out over HTTP: `POST /payments` and direct transfers behind two-step verification
 (202, nothing written until the user confirms; every MFA poll status), the all-or-nothing batch
 and each refusal at its field path, reads (list with filters, one, payment events, error
-messages), cancel and delete with the invoice's way back, the deprecated confirm, salary
-payments refused, and another company's ids."""
+messages), cancel and delete with the invoice's way back, the deprecated confirm, and another
+company's ids (salary payments: `test_salary_api.py`)."""
 
 from __future__ import annotations
 
@@ -491,22 +491,13 @@ def test_search_and_payment_events(client: TestClient, payer: Tenant, session_fa
     ]
 
 
-def test_error_messages_and_salary_payments(client: TestClient, payer: Tenant) -> None:
+def test_error_messages(client: TestClient, payer: Tenant) -> None:
     answer = client.get("/api/payments/errormessages?type=PAYMENT_ERROR&status=ALL", headers=payer.headers)
     assert answer.json() == {
         "results": [],
         "meta": {"pageNumber": 0, "pageSize": 50, "resultCount": 0, "totalCount": 0},
     }
     assert client.get("/api/payments/errormessages?type=NOPE", headers=payer.headers).status_code == 400
-    for method, path in (
-        ("GET", "/api/payments/directsalarypayments"),
-        ("POST", "/api/payments/directsalarypayments"),
-        ("GET", "/api/payments/directsalarypayments/1"),
-        ("PUT", "/api/payments/directsalarypayments/1/cancel"),
-        ("PUT", "/api/payments/directsalarypayments/abc/confirm"),
-    ):
-        refused = client.request(method, path, json={} if method == "POST" else None, headers=payer.headers)
-        assert errors(refused) == [(403, None, "SALARY_PAYMENTS_NOT_ENABLED")], path
 
 
 def test_another_companys_payments_are_not_found(

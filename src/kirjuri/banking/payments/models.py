@@ -1,5 +1,6 @@
 """The table of outgoing payments (§D.17): one credit transfer from a company bank account, of an
-invoice or free-standing (a direct bank transfer).
+invoice, free-standing (a direct bank transfer) or to a person in a direct salary payment list
+(`list_id`, the list in `payments.salary.models`).
 
 Invariants: a row exists only once its user confirmed the two-step transaction that asked for it
 (nothing is stored before); every key starts with `company_id` and ids come from the company's
@@ -27,13 +28,17 @@ class Payment(Base):
         # The sender's question: what is queued, per company.
         Index("ix_payments_status", "company_id", "status"),
         Index("ix_payments_invoice", "company_id", "invoice_id"),
+        Index("ix_payments_list", "company_id", "list_id"),
     )
 
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    # INVOICE (POST /payments) or DIRECT (POST /payments/directbanktransfers).
+    # INVOICE (POST /payments), DIRECT (POST /payments/directbanktransfers) or SALARY (POST
+    # /payments/directsalarypayments).
     kind: Mapped[str] = mapped_column(String(10))
     invoice_id: Mapped[int | None] = mapped_column(Integer)
+    # The direct salary payment list (`salary_payment_lists.id`) of a SALARY payment.
+    list_id: Mapped[int | None] = mapped_column(Integer)
     custom_id: Mapped[str | None] = mapped_column(String(64))
     # The wire status (BasicPaymentTransactionData.status): PAYMENT_QUEUED, PAYMENT_SENT_TO_BANK,
     # PAID, PAYMENT_TRANSACTION_REMOVED (cancelled), DELETED.

@@ -1,7 +1,8 @@
 """Sending queued payments to the bank: pain.001.001.09 files in the outbound folder.
 
 Invariants: every PAYMENT_QUEUED payment of every company goes into exactly one file, one file
-per (company, debtor account, execution date) (`rules.group_for_files`); a file is validated
+per (company, debtor account, execution date) (`rules.group_for_files`) and category purpose
+(salary payments apart, `SALA`: `rules.split_by_purpose`); a file is validated
 against the XSD (`sepa.build`) and written atomically — to a temporary name in the same folder,
 then renamed — so a bank connector polling the folder never sees half a file; only after the
 file is in place do its payments move to PAYMENT_SENT_TO_BANK and their invoices to
@@ -33,7 +34,12 @@ MESSAGE_ID_PREFIX = "KIRJURI"
 
 
 def _transfer(payment: Payment) -> sepa.Transfer:
-    address = rules.creditor_address(payment.document.get("recipientNameAndAddress", {}), prefix="")
+    # A salary payment goes to a person whose address the contract does not carry: none is sent.
+    address = (
+        {}
+        if payment.kind == rules.SALARY
+        else rules.creditor_address(payment.document.get("recipientNameAndAddress", {}), prefix="")
+    )
     return sepa.Transfer(
         end_to_end_id=str(payment.id),
         amount_minor=payment.amount_minor,
@@ -92,31 +98,33 @@ SANDBOX_FOLDER = "sandbox"
 
 
 def write_due_files(session: Session, *, now: datetime, directory: Path | None = None) -> list[Path]:
-    """Write one pain.001.001.09 file per (company, debtor account, execution date) of the queued
-    payments into `directory` (default: `Settings.bank_outbound_dir`); the files written. A sandbox
-    company's files go to the `sandbox/` folder under it: a testing environment never reaches the
-    folder a bank connection reads, even on a production server."""
+    """Write one pain.001.001.09 file per (company, debtor account, execution date, category
+    purpose) of the queued payments into `directory` (default: `Settings.bank_outbound_dir`); the
+    files written. A sandbox company's files go to the `sandbox/` folder under it: a testing
+    environment never reaches the folder a bank connection reads, even on a production server."""
     target_dir = directory or get_settings().bank_outbound_dir
     written: list[Path] = []
     groups = rules.group_for_files(repository.due_for_files(session), today=now.date())
-    for (company_id, account_id, execution_date), payments in groups.items():
+    for (company_id, account_id, execution_date), group in groups.items():
         company = companies_repository.company(session, company_id)
         account = accounts_repository.get(session, company_id=company_id, account_id=account_id)
-        number = next_value(session, company_id=company_id, name="payment_file")
-        message_id = f"{MESSAGE_ID_PREFIX}-{company_id}-{number}"
-        document = sepa.build(
-            sepa.Batch(
-                message_id=message_id,
-                created_at=now,
-                debtor_name=company.name if company is not None else str(company_id),
-                debtor_iban=account.iban if account is not None else payments[0].payer_iban,
-                debtor_bic=account.bic if account is not None else payments[0].payer_bic,
-                execution_date=execution_date,
-                transfers=tuple(_transfer(p) for p in payments),
+        for purpose, payments in rules.split_by_purpose(group):
+            number = next_value(session, company_id=company_id, name="payment_file")
+            message_id = f"{MESSAGE_ID_PREFIX}-{company_id}-{number}"
+            document = sepa.build(
+                sepa.Batch(
+                    message_id=message_id,
+                    created_at=now,
+                    debtor_name=company.name if company is not None else str(company_id),
+                    debtor_iban=account.iban if account is not None else payments[0].payer_iban,
+                    debtor_bic=account.bic if account is not None else payments[0].payer_bic,
+                    execution_date=execution_date,
+                    transfers=tuple(_transfer(p) for p in payments),
+                    category_purpose=purpose,
+                )
             )
-        )
-        name = f"{message_id}-{execution_date.isoformat()}.{sepa.SCHEMA}.xml"
-        folder = target_dir / SANDBOX_FOLDER if company is not None and company.is_sandbox else target_dir
-        written.append(_write_atomically(folder, name, document))
-        _mark_sent(session, payments=payments, file_name=name, now=now)
+            name = f"{message_id}-{execution_date.isoformat()}.{sepa.SCHEMA}.xml"
+            folder = target_dir / SANDBOX_FOLDER if company is not None and company.is_sandbox else target_dir
+            written.append(_write_atomically(folder, name, document))
+            _mark_sent(session, payments=payments, file_name=name, now=now)
     return written

@@ -36,9 +36,13 @@ def search(
     end: date | None,
     invoice_ids: list[int] | None,
     page: PageRequest,
+    salaries: bool = False,
 ) -> tuple[list[Payment], PageMeta]:
-    """Payments by value date (`paymentDate`) and invoice, deleted ones left out."""
+    """Payments by value date (`paymentDate`) and invoice, deleted ones left out, salary payments
+    only with `salaries`."""
     stmt: Select[Any] = select(Payment).where(Payment.company_id == company_id, Payment.status != rules.DELETED)
+    if not salaries:
+        stmt = stmt.where(Payment.kind != rules.SALARY)
     if start is not None:
         stmt = stmt.where(Payment.payment_date >= start)
     if end is not None:

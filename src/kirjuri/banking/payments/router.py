@@ -7,9 +7,11 @@ and change nothing until the user confirms; reading needs `payments.payment` or
 direct transfers on `payments.directBankTransfer`. Static paths (`/payments/paymentevents` …) are
 declared before `/payments/{paymentId}`. GET handlers never write.
 
-Decisions: Kirjuri has no payroll, so every `/payments/directsalarypayments` operation answers
-403 `SALARY_PAYMENTS_NOT_ENABLED` (the contract's PaymentRights value NOT_ENABLED); bank error
-messages (pain.002 / rejections) are not received yet, so `/payments/errormessages` validates its
+The `/payments/directsalarypayments` operations are `payments.salary.router`'s, included here
+in place. Salary payments appear in `GET /payments` and `GET /payments/{id}` only for a holder of
+`payments.salaryPayments` (personal data).
+
+Decisions: bank error messages (pain.002 / rejections) are not received yet, so `/payments/errormessages` validates its
 filters and answers an empty page.
 """
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Body, Depends, Path, Query
+from fastapi import Depends, Path, Query
 from starlette.responses import Response
 
 from kirjuri.api.paging import Paging
@@ -28,6 +30,7 @@ from kirjuri.api.wire import WireResponse, to_plain
 from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router, requires, requires_any
 from kirjuri.banking.payments import repository, rules, service
 from kirjuri.banking.payments import schemas as wire
+from kirjuri.banking.payments.salary import router as salary_router
 from kirjuri.core.errors import KirjuriError, not_found
 from kirjuri.core.ids import INT32_MAX
 from kirjuri.core.money import from_minor, plain
@@ -115,7 +118,13 @@ def search_payments(
     if invoice_id and not ids:
         ids = [0]
     rows, meta = repository.search(
-        session, company_id=principal.company_id, start=start_date, end=end_date, invoice_ids=ids, page=paging
+        session,
+        company_id=principal.company_id,
+        start=start_date,
+        end=end_date,
+        invoice_ids=ids,
+        page=paging,
+        salaries=principal.can(service.SALARY_RIGHT),
     )
     return wire.PaymentSearchResult(results=[service.to_basic(p) for p in rows], meta=_meta(meta))
 
@@ -160,78 +169,9 @@ def create_direct_bank_transfers(
     return _accepted(transaction.id)
 
 
-# --- salary payments: no payroll in Kirjuri ------------------------------------------------------
+# --- salary payments (declared before `/payments/{paymentId}`) -----------------------------------
 
-
-def _no_payroll() -> KirjuriError:
-    return KirjuriError("SALARY_PAYMENTS_NOT_ENABLED", 403)
-
-
-_SALARY = error_responses(400, 403, 404)
-
-
-@router.get(
-    "/payments/directsalarypayments",
-    tags=[TAG],
-    operation_id="searchSalaryPaymentGroups",
-    responses=_SALARY,
-)
-def search_salary_payment_groups(principal: CurrentPrincipal) -> Response:
-    """Not available: Kirjuri has no payroll (403 `SALARY_PAYMENTS_NOT_ENABLED`)."""
-    raise _no_payroll()
-
-
-@router.post(
-    "/payments/directsalarypayments",
-    tags=[TAG],
-    operation_id="createDirectSalaryPayments",
-    responses=_SALARY,
-)
-def create_direct_salary_payments(
-    principal: CurrentPrincipal, body: Annotated[dict[str, Any] | None, Body()] = None
-) -> Response:
-    """Not available: Kirjuri has no payroll (403 `SALARY_PAYMENTS_NOT_ENABLED`)."""
-    raise _no_payroll()
-
-
-@router.get(
-    "/payments/directsalarypayments/{paymentListId}",
-    tags=[TAG],
-    operation_id="getDirectSalaryPaymentsByPaymentListId",
-    responses=_SALARY,
-)
-def get_direct_salary_payments(
-    payment_list_id: Annotated[int, Path(alias="paymentListId")], principal: CurrentPrincipal
-) -> Response:
-    """Not available: Kirjuri has no payroll (403 `SALARY_PAYMENTS_NOT_ENABLED`)."""
-    raise _no_payroll()
-
-
-@router.put(
-    "/payments/directsalarypayments/{paymentListId}/cancel",
-    tags=[TAG],
-    operation_id="cancelDirectSalaryPayments",
-    responses=_SALARY,
-)
-def cancel_direct_salary_payments(
-    payment_list_id: Annotated[int, Path(alias="paymentListId")], principal: CurrentPrincipal
-) -> Response:
-    """Not available: Kirjuri has no payroll (403 `SALARY_PAYMENTS_NOT_ENABLED`)."""
-    raise _no_payroll()
-
-
-@router.put(
-    "/payments/directsalarypayments/{transactionIdentifier}/confirm",
-    tags=[TAG],
-    operation_id="confirm2",
-    deprecated=True,
-    responses=_SALARY,
-)
-def confirm_direct_salary_payments(
-    transaction_id: Annotated[str, Path(alias="transactionIdentifier")], principal: CurrentPrincipal
-) -> Response:
-    """Deprecated, and not available: Kirjuri has no payroll (403 `SALARY_PAYMENTS_NOT_ENABLED`)."""
-    raise _no_payroll()
+router.include_router(salary_router.router)
 
 
 # --- events and error messages -------------------------------------------------------------------
@@ -343,7 +283,12 @@ def confirm_payments(
     responses=error_responses(403, 404),
 )
 def get_payment(payment_id: PaymentIdPath, principal: Reader, session: DbSession) -> wire.PaymentRowInfo:
-    payment = service.get(session, company_id=principal.company_id, payment_id=_id(payment_id))
+    payment = service.get(
+        session,
+        company_id=principal.company_id,
+        payment_id=_id(payment_id),
+        salaries=principal.can(service.SALARY_RIGHT),
+    )
     return service.to_row_info(session, payment)
 
 

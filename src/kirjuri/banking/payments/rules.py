@@ -18,7 +18,11 @@ Invariants (decisions where the contract is silent or Kirjuri is narrower):
   `PAYMENT_ALREADY_REMOVED`); only invoice payments are deleted (`DELETE` is "remove an invoice
   payment"), direct transfers are cancelled (403 `NOT_AN_INVOICE_PAYMENT`);
 - the execution date written to the file is the requested date, or today when it has passed
-  while the payment waited; files are one per (company, debtor account, execution date).
+  while the payment waited; files are one per (company, debtor account, execution date) and
+  category purpose: salary payments (kind SALARY, a direct salary payment list's) go in a file of
+  their own with category purpose SALA, so the bank keeps them confidential;
+- a salary payment is cancelled only with its whole list (`PUT
+  /payments/directsalarypayments/{id}/cancel`), never alone: 403 `SALARY_PAYMENT_OF_A_LIST`.
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ if TYPE_CHECKING:
 
 INVOICE = "INVOICE"
 DIRECT = "DIRECT"
+SALARY = "SALARY"
+# The ISO 20022 category purpose of a salary payment file (pain.001 `PmtTpInf/CtgyPurp/Cd`).
+SALARY_PURPOSE = "SALA"
 
 QUEUED = "PAYMENT_QUEUED"
 SENT_TO_BANK = "PAYMENT_SENT_TO_BANK"
@@ -136,10 +143,13 @@ def check_reference_or_message(
         raise KirjuriError("REFERENCE_AND_MESSAGE", 400, at(prefix, "message"))
 
 
-def removable_error(*, status: str, kind: str, delete: bool) -> KirjuriError | None:
-    """Why a payment cannot be cancelled (or deleted) now, None when it can."""
+def removable_error(*, status: str, kind: str, delete: bool, whole_list: bool = False) -> KirjuriError | None:
+    """Why a payment cannot be cancelled (or deleted) now, None when it can; a salary payment only
+    with its list (`whole_list`)."""
     if delete and kind != INVOICE:
         return forbidden("NOT_AN_INVOICE_PAYMENT")
+    if kind == SALARY and not whole_list:
+        return forbidden("SALARY_PAYMENT_OF_A_LIST")
     if status == QUEUED:
         return None
     if status == SENT_TO_BANK:
@@ -175,8 +185,38 @@ def group_for_files(payments: Iterable[G], *, today: date) -> dict[tuple[int, in
     return dict(sorted(groups.items()))
 
 
+def category_purpose(kind: str) -> str | None:
+    """The category purpose of the file a payment of `kind` goes in (None: an ordinary transfer)."""
+    return SALARY_PURPOSE if kind == SALARY else None
+
+
+class _Kinded(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+
+K = TypeVar("K", bound=_Kinded)
+
+
+def split_by_purpose(payments: Iterable[K]) -> list[tuple[str | None, list[K]]]:
+    """A file group split by category purpose (ordinary transfers first), order kept."""
+    parts: dict[str | None, list[K]] = defaultdict(list)
+    for p in payments:
+        parts[category_purpose(p.kind)].append(p)
+    return sorted(parts.items(), key=lambda part: part[0] or "")
+
+
 def event_payload(payment: Payment) -> dict[str, Any]:
-    """The body of Kirjuri's own payment events (`payment.created`, `.sent_to_bank`, `.completed`)."""
+    """The body of Kirjuri's own payment events (`payment.created`, `.sent_to_bank`, `.completed`).
+    A salary payment's amount is personal data: its events carry the list's id instead."""
+    if payment.kind == SALARY:
+        return {
+            "paymentId": payment.id,
+            "listId": payment.list_id,
+            "customId": payment.custom_id,
+            "status": payment.status,
+            "paymentDate": payment.payment_date.isoformat(),
+        }
     return {
         "paymentId": payment.id,
         "invoiceId": payment.invoice_id,

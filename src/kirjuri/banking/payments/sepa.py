@@ -4,13 +4,15 @@ XSD sepaxml ships.
 Invariants: one document holds one payment information block (one debtor account, one
 requested execution date); each transfer's EndToEndId is its payment id; a transfer with a
 reference carries it as a structured creditor reference (`Strd/CdtrRefInf`, type SCOR) and no
-unstructured text, one with a message carries `Ustrd` only, one with neither no `RmtInf`; every
-creditor has a structured postal address (at least `TwnNm` and `Ctry`); nothing is returned
-that does not validate against `sepaxml/schemas/pain.001.001.09.xsd` (`InvalidDocument`).
+unstructured text, one with a message carries `Ustrd` only, one with neither no `RmtInf`; a
+creditor's postal address is structured (at least `TwnNm` and `Ctry`) or, for a salary payment
+to a person (the contract gives no address), absent; a batch with a category purpose (`SALA`)
+carries it as `PmtTpInf/CtgyPurp/Cd`; nothing is returned that does not validate against
+`sepaxml/schemas/pain.001.001.09.xsd` (`InvalidDocument`).
 
-sepaxml 2.7 writes only unstructured remittance information, a random MsgId/PmtInfId and the
-local clock's CreDtTm: the document it exports is read back through `banking.xml.parse` and
-those parts are set here.
+sepaxml 2.7 writes only unstructured remittance information, no category purpose, a random
+MsgId/PmtInfId and the local clock's CreDtTm: the document it exports is read back through
+`banking.xml.parse` and those parts are set here.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ class Batch:
     transfers: tuple[Transfer, ...]
     debtor_bic: str | None = None
     currency: str = "EUR"
+    # ISO 20022 ExternalCategoryPurpose1Code of the whole batch (`SALA` for salaries), or None.
+    category_purpose: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -97,6 +101,14 @@ def _remittance(tx: ET.Element, transfer: Transfer) -> None:
         tx.remove(remittance)
 
 
+def _category_purpose(info: ET.Element, code: str) -> None:
+    """`PmtTpInf/CtgyPurp/Cd` — the last child of PmtTpInf in the XSD's sequence."""
+    kind = info.find(_q("PmtTpInf"))
+    if kind is None:  # sepaxml always writes it (SvcLvl SEPA) in batch mode
+        raise InvalidDocument("no PmtTpInf to carry the category purpose")
+    ET.SubElement(ET.SubElement(kind, _q("CtgyPurp")), _q("Cd")).text = code
+
+
 def build(batch: Batch) -> bytes:
     """The validated pain.001.001.09 document of `batch` (UTF-8, with XML declaration)."""
     config: dict[str, Any] = {
@@ -131,6 +143,8 @@ def build(batch: Batch) -> bytes:
     by_id = {t.end_to_end_id: t for t in batch.transfers}
     for n, info in enumerate(initiation.findall(_q("PmtInf")), start=1):
         info.find(_q("PmtInfId")).text = f"{batch.message_id}-{n}"  # type: ignore[union-attr]
+        if batch.category_purpose:
+            _category_purpose(info, batch.category_purpose)
         for tx in info.findall(_q("CdtTrfTxInf")):
             e2e = tx.findtext(f"{_q('PmtId')}/{_q('EndToEndId')}")
             _remittance(tx, by_id[e2e or ""])

@@ -11,7 +11,10 @@ Invariants:
   payments — and only then writes: the payment rows (PAYMENT_QUEUED) and each invoice's
   `payment_queued` move (→ PAYMENT_QUEUED), in the confirmation's database transaction; any
   failure leaves nothing written;
-- cancel and delete are allowed only while the payment is PAYMENT_QUEUED (`rules.removable_error`);
+- cancel and delete are allowed only while the payment is PAYMENT_QUEUED (`rules.removable_error`),
+  a salary payment only with its list (`payments.salary.service`, which reuses the validation,
+  row-writing and event helpers here);
+- a salary payment is personal data: read here only by a holder of `payments.salaryPayments`;
   the invoice goes back to APPROVED, or PARTLY_PAID when earlier payments remain
   (`invoicing.lifecycle.unqueue_payment`);
 - webhooks (`webhooks.outbox.emit`) are written in the same transaction: the contract's
@@ -60,6 +63,7 @@ from kirjuri.webhooks import catalogue, outbox
 
 PAYMENT_RIGHT = "payments.payment"
 DIRECT_TRANSFER_RIGHT = "payments.directBankTransfer"
+SALARY_RIGHT = "payments.salaryPayments"
 SUMMARY_ITEMS = 5
 
 
@@ -70,7 +74,18 @@ def _today() -> date:
 # --- validation of one transfer -----------------------------------------------------------------
 
 
-def _payer_account(session: Session, *, company_id: int, iban: str | None, field: str) -> BankAccount:
+def _allows(account: BankAccount, *, salary: bool) -> bool:
+    """May payments (or, `salary`, salary payments) leave `account` now?"""
+    if account.status != "ACTIVE":
+        return False
+    return bool(account.document.get("allowSalaryPayments")) if salary else account.allow_payments
+
+
+def payer_account(
+    session: Session, *, company_id: int, iban: str | None, field: str, salary: bool = False
+) -> BankAccount:
+    """The account a payment leaves: `iban` of the company's, or its default payment account;
+    open for payments (for salary payments: `allowSalaryPayments`), in euros."""
     if iban:
         account = accounts_repository.by_iban(session, company_id=company_id, iban=iban)
         if account is None:
@@ -79,20 +94,21 @@ def _payer_account(session: Session, *, company_id: int, iban: str | None, field
         account = repository.default_payment_account(session, company_id=company_id)
         if account is None:
             raise KirjuriError("PAYER_BANK_ACCOUNT_REQUIRED", 400, field)
-    if account.status != "ACTIVE" or not account.allow_payments:
-        raise KirjuriError("PAYMENTS_NOT_ALLOWED_FROM_ACCOUNT", 400, field)
+    if not _allows(account, salary=salary):
+        code = "SALARY_PAYMENTS_NOT_ALLOWED_FROM_ACCOUNT" if salary else "PAYMENTS_NOT_ALLOWED_FROM_ACCOUNT"
+        raise KirjuriError(code, 400, field)
     rules.check_currency(account.currency, field=field)
     return account
 
 
-def _iban(value: str, *, field: str) -> str:
+def iban(value: str, *, field: str) -> str:
     try:
         return str(IBAN(value).compact)
     except SchwiftyException:
         raise KirjuriError("INVALID_IBAN", 400, field) from None
 
 
-def _bic(value: str | None, *, field: str) -> str | None:
+def bic(value: str | None, *, field: str) -> str | None:
     if not value or not value.strip():
         return None
     try:
@@ -101,30 +117,39 @@ def _bic(value: str | None, *, field: str) -> str | None:
         raise KirjuriError("INVALID_BIC", 400, field) from None
 
 
+def remittance(
+    *, code: str | None, code_type: wire.BankReferenceCodeType | None, message: str | None, prefix: str
+) -> tuple[str | None, str | None, str | None]:
+    """(reference, its type, message) of a transfer: a valid FI/RF reference or a message, not both."""
+    kind = code_type.value if code_type else None
+    code = code if code and code.strip() else None
+    message = message if message and message.strip() else None
+    rules.check_reference_or_message(reference=code, reference_type=kind, message=message, prefix=prefix)
+    if code is None:
+        return None, None, message
+    reference, found = references.validate(
+        code,
+        field=rules.at(prefix, "bankReferenceCode"),
+        kind=kind,
+        kind_field=rules.at(prefix, "bankReferenceCodeType"),
+    )
+    return reference, found.value, message
+
+
 def _transfer(
     session: Session, *, company_id: int, item: wire.InvoicePayment | wire.DirectBankTransfer, prefix: str
 ) -> dict[str, Any]:
     """The checks every transfer shares; the normalised, JSON-ready item (without the invoice)."""
     rules.check_method(item.payment_method.value, field=rules.at(prefix, "paymentMethod"))
     rules.check_payment_date(item.payment_date, today=_today(), field=rules.at(prefix, "paymentDate"))
-    recipient_iban = _iban(item.recipient_bank_account, field=rules.at(prefix, "recipientBankAccount"))
-    recipient_bic = _bic(item.recipient_bic_code, field=rules.at(prefix, "recipientBicCode"))
+    recipient_iban = iban(item.recipient_bank_account, field=rules.at(prefix, "recipientBankAccount"))
+    recipient_bic = bic(item.recipient_bic_code, field=rules.at(prefix, "recipientBicCode"))
     address = item.recipient_name_and_address.model_dump(mode="json", by_alias=True, exclude_none=True)
     rules.creditor_address(address, prefix=rules.at(prefix, "recipientNameAndAddress"))
-    kind = item.bank_reference_code_type.value if item.bank_reference_code_type else None
-    code = item.bank_reference_code if item.bank_reference_code and item.bank_reference_code.strip() else None
-    message = item.message if item.message and item.message.strip() else None
-    rules.check_reference_or_message(reference=code, reference_type=kind, message=message, prefix=prefix)
-    reference = reference_type = None
-    if code is not None:
-        reference, found = references.validate(
-            code,
-            field=rules.at(prefix, "bankReferenceCode"),
-            kind=kind,
-            kind_field=rules.at(prefix, "bankReferenceCodeType"),
-        )
-        reference_type = found.value
-    payer = _payer_account(
+    reference, reference_type, message = remittance(
+        code=item.bank_reference_code, code_type=item.bank_reference_code_type, message=item.message, prefix=prefix
+    )
+    payer = payer_account(
         session, company_id=company_id, iban=item.payer_bank_account, field=rules.at(prefix, "payerBankAccount")
     )
     document = item.model_dump(
@@ -273,6 +298,8 @@ def _removable(session: Session, *, company_id: int, payment_id: int, delete: bo
 
 
 def right_for(payment: Payment) -> str:
+    if payment.kind == rules.SALARY:
+        return SALARY_RIGHT
     return PAYMENT_RIGHT if payment.kind == rules.INVOICE else DIRECT_TRANSFER_RIGHT
 
 
@@ -304,7 +331,7 @@ def request_removal(
 # --- confirmed (the MFA handlers) ---------------------------------------------------------------
 
 
-def _new_payment(
+def new_payment(
     session: Session, *, company_id: int, kind: str, item: dict[str, Any], user_id: int, transaction_id: str
 ) -> Payment:
     now = clock.now()
@@ -314,6 +341,7 @@ def _new_payment(
         kind=kind,
         invoice_id=item.get("invoiceId"),
         custom_id=item.get("customId"),
+        list_id=item.get("listId"),
         status=rules.QUEUED,
         amount_minor=to_minor(Decimal(item["amount"])),
         currency=item["currency"],
@@ -338,7 +366,10 @@ def _new_payment(
     return payment
 
 
-def _recheck_transfer(session: Session, *, company_id: int, item: dict[str, Any], prefix: str) -> None:
+def recheck_transfer(
+    session: Session, *, company_id: int, item: dict[str, Any], prefix: str, salary: bool = False
+) -> None:
+    """At confirmation: the date is still not past, the payer account still open for it."""
     rules.check_payment_date(
         date.fromisoformat(item["paymentDate"]), today=_today(), field=rules.at(prefix, "paymentDate")
     )
@@ -346,11 +377,14 @@ def _recheck_transfer(session: Session, *, company_id: int, item: dict[str, Any]
     field = rules.at(prefix, "payerBankAccount")
     if account is None:
         raise KirjuriError("PAYER_BANK_ACCOUNT_NOT_FOUND", 400, field)
-    if account.status != "ACTIVE" or not account.allow_payments or account.iban != item["payerIban"]:
-        raise KirjuriError("PAYMENTS_NOT_ALLOWED_FROM_ACCOUNT", 400, field)
+    if not _allows(account, salary=salary) or account.iban != item["payerIban"]:
+        code = "SALARY_PAYMENTS_NOT_ALLOWED_FROM_ACCOUNT" if salary else "PAYMENTS_NOT_ALLOWED_FROM_ACCOUNT"
+        raise KirjuriError(code, 400, field)
 
 
-def _emit_created(session: Session, *, transaction: MfaTransaction, event: str, result: dict[str, Any]) -> None:
+def emit_transaction_event(
+    session: Session, *, transaction: MfaTransaction, event: str, result: dict[str, Any]
+) -> None:
     outbox.emit(
         session,
         company_id=transaction.company_id,
@@ -359,7 +393,7 @@ def _emit_created(session: Session, *, transaction: MfaTransaction, event: str, 
     )
 
 
-def _emit_kirjuri(session: Session, *, payment: Payment, event_type: str) -> None:
+def emit_payment_event(session: Session, *, payment: Payment, event_type: str) -> None:
     outbox.emit(session, company_id=payment.company_id, event_type=event_type, payload=rules.event_payload(payment))
 
 
@@ -387,8 +421,8 @@ def apply_invoice_payments(session: Session, transaction: MfaTransaction) -> dic
             open_amount=from_minor(invoice.gross_minor - invoice.paid_minor),
             field=rules.at(prefix, "amount"),
         )
-        _recheck_transfer(session, company_id=company_id, item=item, prefix=prefix)
-        payment = _new_payment(
+        recheck_transfer(session, company_id=company_id, item=item, prefix=prefix)
+        payment = new_payment(
             session,
             company_id=company_id,
             kind=rules.INVOICE,
@@ -408,9 +442,9 @@ def apply_invoice_payments(session: Session, transaction: MfaTransaction) -> dic
         summaries.append({"paymentId": payment.id, "invoiceId": invoice.id})
     session.flush()
     result = {"invoicePayments": {"transactions": summaries}}
-    _emit_created(session, transaction=transaction, event=catalogue.INVOICE_PAYMENT_CREATED, result=result)
+    emit_transaction_event(session, transaction=transaction, event=catalogue.INVOICE_PAYMENT_CREATED, result=result)
     for payment in payments:
-        _emit_kirjuri(session, payment=payment, event_type=catalogue.PAYMENT_CREATED)
+        emit_payment_event(session, payment=payment, event_type=catalogue.PAYMENT_CREATED)
     return result
 
 
@@ -420,8 +454,8 @@ def apply_direct_transfers(session: Session, transaction: MfaTransaction) -> dic
     summaries: list[dict[str, Any]] = []
     payments: list[Payment] = []
     for n, item in enumerate(transaction.payload["items"]):
-        _recheck_transfer(session, company_id=transaction.company_id, item=item, prefix=f"directBankTransfers[{n}]")
-        payment = _new_payment(
+        recheck_transfer(session, company_id=transaction.company_id, item=item, prefix=f"directBankTransfers[{n}]")
+        payment = new_payment(
             session,
             company_id=transaction.company_id,
             kind=rules.DIRECT,
@@ -436,11 +470,11 @@ def apply_direct_transfers(session: Session, transaction: MfaTransaction) -> dic
         summaries.append(summary)
     session.flush()
     result = {"directBankTransfers": {"transactions": summaries}}
-    _emit_created(
+    emit_transaction_event(
         session, transaction=transaction, event=catalogue.DIRECTBANKDATATRANSFER_PAYMENT_CREATED, result=result
     )
     for payment in payments:
-        _emit_kirjuri(session, payment=payment, event_type=catalogue.PAYMENT_CREATED)
+        emit_payment_event(session, payment=payment, event_type=catalogue.PAYMENT_CREATED)
     return result
 
 
@@ -474,7 +508,7 @@ def _remove(session: Session, transaction: MfaTransaction, *, delete: bool) -> d
     message = rules.DELETED_MESSAGE if delete else rules.CANCELLED_MESSAGE
     result = {"info": {"message": message}}
     event = catalogue.PAYMENT_DELETED if delete else catalogue.PAYMENT_UPDATED
-    _emit_created(session, transaction=transaction, event=event, result=result)
+    emit_transaction_event(session, transaction=transaction, event=event, result=result)
     return result
 
 
@@ -493,9 +527,10 @@ def apply_delete(session: Session, transaction: MfaTransaction) -> dict[str, Any
 # --- reading ------------------------------------------------------------------------------------
 
 
-def get(session: Session, *, company_id: int, payment_id: int) -> Payment:
+def get(session: Session, *, company_id: int, payment_id: int, salaries: bool = False) -> Payment:
+    """One payment; a salary payment (personal data) only for a reader of salaries (`salaries`)."""
     payment = repository.get(session, company_id=company_id, payment_id=payment_id)
-    if payment is None or payment.status == rules.DELETED:
+    if payment is None or payment.status == rules.DELETED or (payment.kind == rules.SALARY and not salaries):
         raise not_found("paymentId")
     return payment
 
