@@ -44,12 +44,13 @@ def record(
 
 
 def trail(session: Session, *, company_id: int, invoice_ids: list[int]) -> dict[int, list[InvoiceEvent]]:
-    """The events of the invoices, oldest first."""
+    """The events of the invoices, oldest first: by time, then id (ids are unique but, with several
+    server processes, not in creation order — `db.counters`)."""
     found: dict[int, list[InvoiceEvent]] = {invoice_id: [] for invoice_id in invoice_ids}
     rows = session.scalars(
         select(InvoiceEvent)
         .where(InvoiceEvent.company_id == company_id, InvoiceEvent.invoice_id.in_(invoice_ids))
-        .order_by(InvoiceEvent.invoice_id, InvoiceEvent.id)
+        .order_by(InvoiceEvent.invoice_id, InvoiceEvent.at, InvoiceEvent.id)
     )
     for event in rows:
         found[event.invoice_id].append(event)

@@ -412,7 +412,7 @@ def _status_before_payments(session: Session, *, invoice: Invoice) -> str:
             InvoiceEvent.invoice_id == invoice.id,
             InvoiceEvent.action.in_([InvoiceTransactionAction.APPROVAL.value, InvoiceTransactionAction.SEND.value]),
         )
-        .order_by(InvoiceEvent.id.desc())
+        .order_by(InvoiceEvent.at.desc(), InvoiceEvent.id.desc())  # the latest (ids are not in time order)
         .limit(1)
     ).first()
     return transitions.SENT if last == InvoiceTransactionAction.SEND.value else transitions.NOT_SENT
