@@ -166,6 +166,8 @@ def test_an_approved_purchase_invoice_is_paid_through_a_confirmed_payment_and_th
     assert (summary["statementsNew"], summary["settled"]) == (1, 1), summary
     paid = client.get(f"/api/invoices/{invoice['id']}", headers=tenant.headers).json()
     assert paid["status"] == "PAID"
+    [shown] = client.get("/api/bankstatements", headers=tenant.headers).json()["results"][0]["events"]
+    assert (shown["invoiceId"], shown["allocated"], shown["endToEndId"]) == (invoice["id"], True, payment_id)
     with session_factory() as session:
         assert_books_balance(session, tenant.company_id)
     again = upload(client, tenant, statement, "statement.xml")

@@ -25,6 +25,7 @@ from kirjuri.banking import importers
 from kirjuri.banking.accounts import repository as accounts
 from kirjuri.banking.accounts.models import BankAccount
 from kirjuri.banking.payments import settlement
+from kirjuri.banking.payments.models import Payment
 from kirjuri.banking.referencepayments import repository as payments_repository
 from kirjuri.banking.referencepayments import service as payments_service
 from kirjuri.banking.statements import rules, service
@@ -101,6 +102,10 @@ def import_file(
                 )
                 if paid is not None:
                     event.settled_payment_id = paid
+                    # An invoice's payment shows as the event's invoice allocation; a direct transfer
+                    # stays unallocated until the user books its other side (metadata rows).
+                    settled = session.get(Payment, (company_id, paid))
+                    event.invoice_id = settled.invoice_id if settled is not None else None
                     summary.settled += 1
         session.flush()
         statement = stored.statement

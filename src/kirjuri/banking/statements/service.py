@@ -278,12 +278,9 @@ def remove_metadata(session: Session, *, company_id: int, statement_id: int, eve
 
 
 def allocated(event: BankStatementEvent) -> bool:
-    return bool(
-        event.invoice_id is not None
-        or event.product_id is not None
-        or event.settled_payment_id is not None
-        or event.metadata_rows
-    )
+    """Booked somewhere: on an invoice (also one Kirjuri's own payment settled), a product or
+    metadata rows. A settled direct transfer is not: its other side is the user's to allocate."""
+    return bool(event.invoice_id is not None or event.product_id is not None or event.metadata_rows)
 
 
 def _attachment_owner(session: Session, company_id: int, reference_id: int) -> str | None:
