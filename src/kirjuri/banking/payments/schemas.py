@@ -15,6 +15,7 @@ from pydantic import Field
 
 from kirjuri.api.schemas import Country, Currency, Decimal2, Int32, SearchResultMetaData, WireModel
 from kirjuri.companies.schemas import TransactionIdentifier
+from kirjuri.invoicing.schemas import BankReferenceCodeType
 from kirjuri.ledger.schemas import ReceiptStatus
 from kirjuri.mfa.schemas import InvoicePaymentSummaries, PaymentSummaries
 
@@ -34,19 +35,6 @@ class PaymentMethod(StrEnum):
     SWEDISH_DOMESTIC_PAYMENT_BANKGIRO = "SWEDISH_DOMESTIC_PAYMENT_BANKGIRO"
     SWEDISH_DOMESTIC_PAYMENT_PLUSGIRO = "SWEDISH_DOMESTIC_PAYMENT_PLUSGIRO"
     SWEDISH_FOREIGN_PAYMENT = "SWEDISH_FOREIGN_PAYMENT"
-
-
-class BankReferenceCodeType(StrEnum):
-    RF = "RF"
-    FI = "FI"
-    OCR = "OCR"
-    KID = "KID"
-    GIK01 = "GIK01"
-    GIK04 = "GIK04"
-    GIK15 = "GIK15"
-    FIK71 = "FIK71"
-    FIK73 = "FIK73"
-    FIK75 = "FIK75"
 
 
 class ServiceCharge(StrEnum):

@@ -57,6 +57,7 @@ from kirjuri.invoicing import lifecycle, references, transitions
 from kirjuri.invoicing import repository as invoicing_repository
 from kirjuri.invoicing.lifecycle_schemas import InvoiceTransactionAction
 from kirjuri.invoicing.models import Invoice
+from kirjuri.invoicing.schemas import BankReferenceCodeType
 from kirjuri.mfa import service as mfa_service
 from kirjuri.mfa.models import MfaTransaction
 from kirjuri.webhooks import catalogue, outbox
@@ -118,7 +119,7 @@ def bic(value: str | None, *, field: str) -> str | None:
 
 
 def remittance(
-    *, code: str | None, code_type: wire.BankReferenceCodeType | None, message: str | None, prefix: str
+    *, code: str | None, code_type: BankReferenceCodeType | None, message: str | None, prefix: str
 ) -> tuple[str | None, str | None, str | None]:
     """(reference, its type, message) of a transfer: a valid FI/RF reference or a message, not both."""
     kind = code_type.value if code_type else None

@@ -11,8 +11,9 @@ from enum import StrEnum
 from pydantic import Field
 
 from kirjuri.api.schemas import Decimal2, Int32, SearchResultMetaData, WireModel
-from kirjuri.banking.payments.schemas import BankReferenceCodeType, InfoMessageModel
+from kirjuri.banking.payments.schemas import InfoMessageModel
 from kirjuri.companies.schemas import BusinessIdentifier
+from kirjuri.invoicing.schemas import BankReferenceCodeType
 from kirjuri.mfa.schemas import PaymentBasicInfo
 
 
