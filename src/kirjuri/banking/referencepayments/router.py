@@ -88,6 +88,7 @@ def search_payments(
     )
     rows, meta = repository.search(session, company_id=principal.company_id, filters=filters, page=paging)
     files = _files(session, principal.company_id, rows)
+    allocation.preload_accounts(session, company_id=principal.company_id, stored=[r.metadata_rows for r in rows])
     results = [wire.ReferencePayment(**_fields(session, principal.company_id, row, files)) for row in rows]  # type: ignore[arg-type]
     return wire.ReferencePaymentsSearchResult(results=results, meta=meta_out(meta))
 
@@ -134,6 +135,7 @@ def unmatched_payments(
     filters = repository.PaymentFilter(iban=electronic(account_number), unmatched_only=True)
     rows, meta = repository.search(session, company_id=principal.company_id, filters=filters, page=paging)
     files = _files(session, principal.company_id, rows)
+    allocation.preload_accounts(session, company_id=principal.company_id, stored=[r.metadata_rows for r in rows])
     results = [
         wire.UnmatchedReferencePayment(
             **_fields(session, principal.company_id, row, files),  # type: ignore[arg-type]

@@ -89,6 +89,7 @@ def _event_out(
 
 def _statements_out(session: DbSession, company_id: int, rows: list[BankStatement]) -> list[wire.BankStatement]:
     events = repository.events_of(session, company_id=company_id, statement_ids=[r.id for r in rows])
+    allocation.preload_accounts(session, company_id=company_id, stored=[e.metadata_rows for e in events])
     files: dict[int, list[Attachment]] = defaultdict(list)
     owned = attachments.for_owners(session, company_id=company_id, owners=[(OWNER, e.id) for e in events])
     for found in owned:
