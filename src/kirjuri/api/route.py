@@ -56,21 +56,21 @@ def _wire_endpoint(endpoint: Callable[..., Any], status_code: int | None) -> Cal
 
     @functools.wraps(endpoint)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
-        response = _render(endpoint(*args, **kwargs), status_code)
-        _commit_here(kwargs, response)
-        return response
+        result = endpoint(*args, **kwargs)
+        if not (isinstance(result, Response) and result.status_code >= 400):
+            _commit_here(kwargs)
+        return _render(result, status_code)
 
     return wrapper
 
 
-def _commit_here(kwargs: dict[str, Any], response: Response) -> None:
-    """A sync endpoint's successful write committed in the endpoint's own thread — not after a hop
-    back to the event loop and another to the thread pool, while its row locks are held. Only the
-    plain case: the request's session is the endpoint's own argument and no hook waits for the
-    commit (`on_commit`); anything else is committed by `_finish` as before. A failed commit raises
-    here as it would there (409/503), and `_finish` then only rolls back and closes."""
-    if response.status_code >= 400:
-        return
+def _commit_here(kwargs: dict[str, Any]) -> None:
+    """A sync endpoint's successful write committed in the endpoint's own thread, before its answer
+    is rendered — not after rendering, a hop back to the event loop and another to the thread pool,
+    while its row locks are held. Only the plain case: the request's session is the endpoint's own
+    argument and no hook waits for the commit (`on_commit`); anything else is committed by
+    `_finish` as before. A failed commit raises here as it would there (409/503), and `_finish`
+    then only rolls back and closes."""
     session: Session | None = next((value for value in kwargs.values() if isinstance(value, Session)), None)
     if session is None or session.info.get("read_only"):
         return

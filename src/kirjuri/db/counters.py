@@ -8,8 +8,9 @@ One entry point, `next_value`; the counter's name decides its kind:
   lock until commit (PostgreSQL; SQLite serialises writers) — so two requests never get the same
   number, and a rolled-back request also rolls back its number: the sequence stays gap-free.
   Callers that take several take them through `take_gap_free`, in one global order
-  (`lock_order`), as late as they can (right before their flush), so that the locks are held for
-  the flush and the commit only and two writers never wait on each other in opposite orders.
+  (`lock_order`), as late as they can — after writing their rows with `unnumbered` placeholders —
+  so that the locks are held for setting the numbers and the commit only, and two writers never
+  wait on each other in opposite orders.
 - **Plain ids** (every other name): unique, not gap-free. On PostgreSQL they come from hi/lo
   blocks: a process reserves `BLOCK` ids per (company, name) in its own autonomous, at once
   committed statement on a separate small pool (`_Blocks`), hands them out from memory, and
@@ -94,9 +95,16 @@ def next_value(session: Session, *, company_id: int, name: str, start: int = 1, 
     return _blocks(engine).take(company_id=company_id, name=name, start=start, count=count)
 
 
+def unnumbered(row_id: int) -> int:
+    """The number a row holds from its insert until it takes its gap-free number (see
+    `take_gap_free`): minus its id — unique, so a numbers' unique constraint holds, and replaced in
+    the same transaction, so never committed."""
+    return -row_id
+
+
 def take_gap_free(session: Session, *, company_id: int, counts: Mapping[str, int]) -> dict[str, int]:
     """Several gap-free counters at once, in `lock_order`: per name (→ how many values), the first
-    value taken. Call right before the flush that writes what they number."""
+    value taken. Call once what they number is written (`unnumbered`), right before the commit."""
     taken: dict[str, int] = {}
     for name in sorted(counts, key=lock_order):
         if not is_gap_free(name):

@@ -85,7 +85,7 @@ from kirjuri.companies.models import Company
 from kirjuri.core import clock, vat
 from kirjuri.core.errors import ErrorItem, KirjuriError
 from kirjuri.core.money import decimal_places, from_minor, plain, to_minor
-from kirjuri.db.counters import next_value, take_gap_free
+from kirjuri.db.counters import next_value, take_gap_free, unnumbered
 from kirjuri.invoicing import accounting, events, numbers, references, repository, rules, schemas, sums
 from kirjuri.invoicing.document import Totals, VatLine
 from kirjuri.invoicing.models import Invoice, InvoiceChecker, InvoiceRow, InvoiceVatLine
@@ -675,10 +675,11 @@ def _create(
     del penal  # `addCollectionPenalCosts`: no collection automation setting exists yet
     company = _company(session, company_id)
     checked = _check(session, company=company, body=body)
-    # Everything that reads or may refuse comes first, then every row is built and added; the
-    # gap-free invoice and receipt numbers (row locks held until the commit) are taken last, in
-    # the one lock order of `db.counters`, right before the single flush — so concurrent invoices
-    # of the company wait only for one another's flush and commit. Plain ids take no lock.
+    # Everything that reads or may refuse comes first, then every row is built and written (plain
+    # ids take no lock; the numbers are placeholders); the gap-free invoice and receipt numbers
+    # (row locks held until the commit) are taken last, in the one lock order of `db.counters` —
+    # so concurrent invoices of the company wait only for one another's numbering, balances and
+    # commit.
     built = None
     if checked.plan is not None:
         built = accounting.prepare(session, company_id=company_id, invoice_type=body.type, plan=checked.plan)
@@ -703,6 +704,7 @@ def _create(
         created_at=now,
         version=now,
     )
+    invoice.invoice_number = unnumbered(invoice.id)
     given = checked.reference if not isinstance(checked.reference, _Generate) else None
     _fill(invoice, body, checked, given)
     rows = _new_rows(session, invoice=invoice, body=body, computed=checked.sums)
@@ -715,6 +717,7 @@ def _create(
     session.add_all(rows)
     session.add_all(_vat_line_rows(invoice, checked.vat_lines))
     events.record(session, invoice=invoice, action=CREATED, actor=actor, user_id=user_id)
+    session.flush()
     number_counter = numbers.counter_name(series)
     wanted = {number_counter: 1} if staged is None else {number_counter: 1, staged.counter: 1}
     taken = take_gap_free(session, company_id=company_id, counts=wanted)
@@ -732,9 +735,10 @@ def _set_reference(invoice: Invoice, reference: tuple[str, str] | None) -> None:
     """The reference generated from the invoice's number, on the invoice and in its document (as
     `_fill` puts a given one)."""
     invoice.reference, invoice.reference_type = reference if reference is not None else (None, None)
-    if reference is not None:
-        payment = invoice.document["paymentInfo"]
-        payment["bankReferenceCode"], payment["bankReferenceCodeType"] = reference
+    if reference is not None:  # a new document (the stored one is not mutation-tracked)
+        code, kind = reference
+        payment = {**invoice.document["paymentInfo"], "bankReferenceCode": code, "bankReferenceCodeType": kind}
+        invoice.document = {**invoice.document, "paymentInfo": payment}
 
 
 def replace_invoice(

@@ -26,7 +26,7 @@ from kirjuri.core import clock
 from kirjuri.core import vat as vat_rules
 from kirjuri.core.errors import ErrorItem, KirjuriError
 from kirjuri.core.money import to_minor
-from kirjuri.db.counters import next_value, take_gap_free
+from kirjuri.db.counters import next_value, take_gap_free, unnumbered
 from kirjuri.ledger import accounts, balances, chart, dimensions, fiscal, repository, rules, vatrows
 from kirjuri.ledger.models import LedgerAccount, LedgerReceipt, LedgerTransaction, TrackingPeriod, TransactionDimension
 
@@ -310,6 +310,7 @@ def create_receipt(
         session, company_id=company_id, draft=draft, user_id=user_id, create_reconciliation=create_reconciliation,
         status=status, allowed_types=allowed_types, invoice_id=invoice_id, with_vat=with_vat, built=built,
     )  # fmt: skip
+    session.flush()
     number = take_gap_free(session, company_id=company_id, counts={staged.counter: 1})[staged.counter]
     return finish_receipt(session, staged=staged, number=number, invoice_number=invoice_number)
 
@@ -328,9 +329,11 @@ def stage_receipt(
     built: Built | None = None,
 ) -> Staged:
     """`create_receipt` but for the receipt number: the receipt and its postings, with their ids
-    (plain ids take no lock), added to the session. The caller takes the number from
-    `Staged.counter` with its other gap-free counters (`db.counters.take_gap_free`), then calls
-    `finish_receipt` — so every lock is taken in one order and held only for the flush and commit."""
+    (plain ids take no lock), added to the session. Until `finish_receipt` the receipt's number is
+    a placeholder (`UNNUMBERED`), so the caller can flush everything before it takes a lock; then it
+    takes the number from `Staged.counter` with its other gap-free counters
+    (`db.counters.take_gap_free`) and calls `finish_receipt` — so every lock is taken in one order
+    and held only for setting the numbers, the balances and the commit."""
     if built is None:
         built = prepare_receipt(
             session, company_id=company_id, draft=draft, create_reconciliation=create_reconciliation,
@@ -350,8 +353,9 @@ def stage_receipt(
         created_at=now,
         version=now,
     )
+    receipt.receipt_number = unnumbered(receipt.id)
     _fill(receipt, draft)
-    session.add(receipt)  # inserted with its postings, in `finish_receipt`'s flush (foreign keys order them)
+    session.add(receipt)
     splits = _stage_rows(session, company_id=company_id, receipt=receipt, built=built)
     return Staged(receipt=receipt, built=built, splits=splits)
 
@@ -360,7 +364,7 @@ def finish_receipt(
     session: Session, *, staged: Staged, number: int, invoice_number: int | None = None
 ) -> LedgerReceipt:
     """The staged receipt numbered (`invoice_number`: its invoice's, else the receipt number),
-    flushed with everything pending in the session, and added to the balances."""
+    flushed with everything still pending in the session, and added to the balances."""
     receipt = staged.receipt
     receipt.receipt_number = number
     receipt.invoice_number = invoice_number if invoice_number is not None else number
