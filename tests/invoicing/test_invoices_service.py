@@ -12,13 +12,15 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kirjuri.companies.models import CompanySetting
 from kirjuri.core.errors import KirjuriError
+from kirjuri.db.counters import is_gap_free
 from kirjuri.invoicing import numbers, schemas, service
 from kirjuri.invoicing.models import Invoice, InvoiceChecker, InvoiceEvent, InvoiceRow
+from kirjuri.ledger.models import LedgerReceipt
 from kirjuri.partners import service as partners_service
 from tests.factories import Tenant
 from tests.invoicing.helpers import (
@@ -174,6 +176,39 @@ def test_parallel_creates_number_without_gaps(session_factory: sessionmaker[Sess
             .order_by(Invoice.invoice_number)
         ).all()
     assert sorted(kept) == list(stored) == list(range(1, len(kept) + 1))
+
+
+def test_the_numbers_are_taken_after_every_row_is_written(db: Session, tenant: Tenant) -> None:
+    """The gap-free counters (row locks held to the commit) come after every INSERT of the invoice,
+    its rows and its receipt's postings: in the lock only the numbers are set and the balances
+    added. The numbers replace the placeholders (`unnumbered`) before anything is committed."""
+    statements: list[tuple[str, Any]] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _many: bool) -> None:
+        compiled = getattr(context, "compiled_parameters", None) or [{}]  # none for a driver-level BEGIN
+        statements.append((" ".join(statement.split()), compiled[0]))
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        invoice = add_invoice(db, company_id=tenant.company_id, user_id=tenant.user_id)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    first_lock = next(
+        i for i, (sql, params) in enumerate(statements)
+        if sql.startswith("UPDATE company_counters") and is_gap_free(params["counter_name"])
+    )  # fmt: skip
+    written = {sql.split()[2] for sql, _params in statements[:first_lock] if sql.startswith("INSERT INTO")}
+    assert {"invoices", "invoice_rows", "ledger_receipts", "ledger_transactions"} <= written
+    after = [sql.split(None, 3)[:3] for sql, _params in statements[first_lock:]]
+    # (a counter's first use creates its row)
+    assert all(words[0] == "UPDATE" or words[2] in ("ledger_balances", "company_counters") for words in after)
+    assert ["UPDATE", "invoices", "SET"] in after and ["UPDATE", "ledger_receipts", "SET"] in after
+    db.commit()
+    receipt = db.get(LedgerReceipt, (tenant.company_id, invoice.ledger_receipt_id))
+    assert receipt is not None
+    assert invoice.invoice_number >= 1 and receipt.receipt_number >= 1
+    assert receipt.invoice_number == invoice.invoice_number
 
 
 # --- references -----------------------------------------------------------------------------------
