@@ -330,8 +330,8 @@ def stage_receipt(
 ) -> Staged:
     """`create_receipt` but for the receipt number: the receipt and its postings, with their ids
     (plain ids take no lock), added to the session. Until `finish_receipt` the receipt's number is
-    a placeholder (`UNNUMBERED`), so the caller can flush everything before it takes a lock; then it
-    takes the number from `Staged.counter` with its other gap-free counters
+    a placeholder (`db.counters.unnumbered`), so the caller can flush everything before it takes a
+    lock; then it takes the number from `Staged.counter` with its other gap-free counters
     (`db.counters.take_gap_free`) and calls `finish_receipt` — so every lock is taken in one order
     and held only for setting the numbers, the balances and the commit."""
     if built is None:
