@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from kirjuri.core.codes import ACCOUNTING_CURRENCIES, CURRENCY_CODES, INVOICE_CHANNELS, LANGUAGES, UNITS
 from kirjuri.core.countries import COUNTRIES
+from kirjuri.core.paging import PageMeta
 from kirjuri.core.text import first_non_cp1252
 
 # The contract's Country enum (§D.30.1), one schema for every area that names a country.
@@ -98,6 +99,16 @@ class SearchResultMetaData(WireModel):
     page_size: Int32 | None = None
     result_count: Int32 | None = None
     total_count: Int64 | None = None
+
+    @classmethod
+    def of(cls, meta: PageMeta) -> SearchResultMetaData:
+        """The wire form of a page's metadata."""
+        return cls(
+            page_number=meta.page_number,
+            page_size=meta.page_size,
+            result_count=meta.result_count,
+            total_count=meta.total_count,
+        )
 
 
 T = TypeVar("T")

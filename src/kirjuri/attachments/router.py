@@ -198,12 +198,7 @@ def search_attachments(
     )
     return wire.AttachmentSearchResult(
         results=[wire.document(r) for r in rows],
-        meta=SearchResultMetaData(
-            page_number=meta.page_number,
-            page_size=meta.page_size,
-            result_count=meta.result_count,
-            total_count=meta.total_count,
-        ),
+        meta=SearchResultMetaData.of(meta),
     )
 
 

@@ -19,6 +19,7 @@ from kirjuri.api.schemas import (
     Unit,
     WireModel,
 )
+from kirjuri.mfa.rules import CONFIRMATION_APP
 
 
 class RightLevel(StrEnum):
@@ -399,6 +400,11 @@ class UserPrivileges(WireModel):
 class TransactionIdentifier(WireModel):
     transaction_identifier: str | None = None
     confirmation_app: str | None = None
+
+    @classmethod
+    def pending(cls, transaction_id: str) -> TransactionIdentifier:
+        """The answer (202) of a write that waits for the user's confirmation in the app."""
+        return cls(transaction_identifier=transaction_id, confirmation_app=CONFIRMATION_APP)
 
 
 class CompanyUser(WireModel):

@@ -19,7 +19,7 @@ from kirjuri.api.wire import WireResponse, to_plain
 from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router, requires
 from kirjuri.companies import rules, schemas, service
 from kirjuri.companies.models import User
-from kirjuri.core.ids import INT32_MAX
+from kirjuri.core.ids import path_id
 from kirjuri.mfa import rules as mfa_rules
 from kirjuri.mfa import service as mfa_service
 from kirjuri.mfa.schemas import MfaTransactionResult
@@ -74,9 +74,7 @@ def update_user(body: schemas.User, principal: PersonalInfoEditor, session: DbSe
         user_id=principal.user_id,
         changes=body.model_dump(include=set(service.USER_FIELDS)),
     )
-    return schemas.TransactionIdentifier(
-        transaction_identifier=transaction.id, confirmation_app=mfa_rules.CONFIRMATION_APP
-    )
+    return schemas.TransactionIdentifier.pending(transaction.id)
 
 
 @router.get("/users/rights", tags=["Users"], operation_id="getCurrentUserRights")
@@ -95,7 +93,7 @@ def get_current_user_rights(principal: CurrentPrincipal) -> schemas.UserPrivileg
 def get_user_profile(
     user_id: Annotated[int, Path(alias="userId")], principal: CurrentPrincipal, session: DbSession
 ) -> schemas.UserProfile:
-    user = service.profile(session, company_id=principal.company_id, user_id=_int32(user_id))
+    user = service.profile(session, company_id=principal.company_id, user_id=path_id(user_id))
     return schemas.UserProfile(firstname=user.first_name, surname=user.last_name)
 
 
@@ -144,12 +142,7 @@ def list_company_users(principal: MemberViewer, session: DbSession, page: Paging
     rows, meta = service.members_page(session, company_id=principal.company_id, page=page)
     return schemas.CompanyUserSearchResult(
         results=[_member(user, role) for user, role in rows],
-        meta=SearchResultMetaData(
-            page_number=meta.page_number,
-            page_size=meta.page_size,
-            result_count=meta.result_count,
-            total_count=meta.total_count,
-        ),
+        meta=SearchResultMetaData.of(meta),
     )
 
 
@@ -167,8 +160,3 @@ def get_company_users(ids: str, principal: MemberViewer, session: DbSession) -> 
     rows = service.members_batch(session, company_id=principal.company_id, user_ids=wanted)
     members = [_member(user, role) for user, role in rows]
     return WireResponse(to_plain(members if several else members[0]))
-
-
-def _int32(value: int) -> int:
-    # An id no row can have is simply not found (and never reaches an INTEGER column compare).
-    return value if 0 < value <= INT32_MAX else 0

@@ -8,6 +8,7 @@ the Procountor error body; nothing below the API layer knows about HTTP response
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +61,9 @@ def forbidden(code: str = "FORBIDDEN") -> KirjuriError:
 def unauthorized() -> KirjuriError:
     # Procountor answers exactly this message; clients match on it.
     return KirjuriError("Unauthorized", 401, headers={"WWW-Authenticate": "Bearer"})
+
+
+def check_date_range(start: date | None, end: date | None, field: str = "endDate") -> None:
+    """A filter's date range: an end before the start is 400 END_DATE_BEFORE_START_DATE at `field`."""
+    if start is not None and end is not None and end < start:
+        raise KirjuriError("END_DATE_BEFORE_START_DATE", 400, field)

@@ -18,6 +18,12 @@ class TooManyIds(ValueError):
     pass
 
 
+def path_id(value: int) -> int:
+    """An id from a path or query: one outside int32 no row can have, so 0 is looked up instead
+    (found nowhere: 404), and it never reaches an INTEGER column compare."""
+    return value if 0 < value <= INT32_MAX else 0
+
+
 def parse_id_list(raw: str, *, maximum: int = INT32_MAX) -> tuple[list[int], bool]:
     """`"3,1,x,3"` → `([1, 3], True)`; the flag says whether several ids were asked for."""
     parts = [p.strip() for p in raw.split(",")]

@@ -27,7 +27,7 @@ from kirjuri.api.session import DbSession
 from kirjuri.api.wire import WireResponse, to_plain
 from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router, requires_any
 from kirjuri.core.errors import KirjuriError, not_found
-from kirjuri.core.ids import INT32_MAX, TooManyIds, parse_id_list
+from kirjuri.core.ids import TooManyIds, parse_id_list, path_id
 from kirjuri.invoicing import access, circulation, comments, lifecycle, payments, repository, service
 from kirjuri.invoicing import lifecycle_schemas as wire
 from kirjuri.invoicing.models import Invoice
@@ -48,14 +48,9 @@ Checking = Annotated[wire.CheckingEvent | None, Body()]
 _MFA_ERRORS: dict[int | str, dict[str, Any]] = error_responses(403, 404, 406, 408, 409)
 
 
-def _int32(value: int) -> int:
-    # An id no row can have is simply not found (and never reaches an INTEGER column compare).
-    return value if 0 < value <= INT32_MAX else 0
-
-
 def _load(session: Session, principal: Principal, invoice_id: int, *, lock: bool = False) -> Invoice:
     """The principal's invoice of a readable type (404 otherwise), row-locked for a write."""
-    invoice = service.get_invoice(session, company_id=principal.company_id, invoice_id=_int32(invoice_id), lock=lock)
+    invoice = service.get_invoice(session, company_id=principal.company_id, invoice_id=path_id(invoice_id), lock=lock)
     access.check_sees(session, principal, invoice)
     return invoice
 
@@ -348,12 +343,7 @@ def payment_events(
     rows, meta = payments.events_page(session, company_id=principal.company_id, invoice_id=invoice.id, page=page)
     return wire.PaymentEventSearchResult(
         results=[payments.to_wire(e) for e in rows],
-        meta=SearchResultMetaData(
-            page_number=meta.page_number,
-            page_size=meta.page_size,
-            result_count=meta.result_count,
-            total_count=meta.total_count,
-        ),
+        meta=SearchResultMetaData.of(meta),
     )
 
 
@@ -395,7 +385,7 @@ def payment_event(
 ) -> wire.PaymentEvent:
     invoice = _load(session, principal, invoice_id)
     event = payments.get_event(
-        session, company_id=principal.company_id, invoice_id=invoice.id, event_id=_int32(event_id)
+        session, company_id=principal.company_id, invoice_id=invoice.id, event_id=path_id(event_id)
     )
     return payments.to_wire(event)
 
@@ -415,11 +405,9 @@ def remove_payment_event(
     Only marked-paid events (403 `PAYMENT_EVENT_NOT_REMOVABLE`)."""
     invoice = _load(session, principal, invoice_id, lock=True)
     transaction = payments.request_removal(
-        session, invoice=invoice, event_id=_int32(event_id), user_id=principal.user_id, rights=principal
+        session, invoice=invoice, event_id=path_id(event_id), user_id=principal.user_id, rights=principal
     )
-    return wire.TransactionIdentifier(
-        transaction_identifier=transaction.id, confirmation_app=mfa_rules.CONFIRMATION_APP
-    )
+    return wire.TransactionIdentifier.pending(transaction.id)
 
 
 # --- comments ------------------------------------------------------------------------------------
@@ -484,7 +472,7 @@ def invoice_comment(
 ) -> wire.CommentWithTaggedUsers:
     """One comment with its tagged users and when they read it."""
     invoice = _load(session, principal, invoice_id)
-    return comments.to_wire_with_tags(comments.get_comment(session, invoice=invoice, comment_id=_int32(comment_id)))
+    return comments.to_wire_with_tags(comments.get_comment(session, invoice=invoice, comment_id=path_id(comment_id)))
 
 
 @router.put(
@@ -498,5 +486,5 @@ def comment_read(
 ) -> InfoMessage:
     """The caller, tagged in the comment, has read it (403 `USER_NOT_TAGGED` otherwise)."""
     invoice = _load(session, principal, invoice_id)
-    comments.mark_read(session, invoice=invoice, comment_id=_int32(comment_id), user_id=principal.user_id)
+    comments.mark_read(session, invoice=invoice, comment_id=path_id(comment_id), user_id=principal.user_id)
     return InfoMessage(message="Comment marked read")

@@ -199,12 +199,7 @@ def search_invoices(
     sum_infos = service.sum_info_many(session, company_id=principal.company_id, invoices=rows)
     return schemas.InvoiceSearchResult(
         results=[_basic_info(r, sum_infos.get(r.id)) for r in rows],
-        meta=SearchResultMetaData(
-            page_number=meta.page_number,
-            page_size=meta.page_size,
-            result_count=meta.result_count,
-            total_count=meta.total_count,
-        ),
+        meta=SearchResultMetaData.of(meta),
     )
 
 

@@ -30,7 +30,7 @@ from kirjuri.attachments import repository as attachments
 from kirjuri.attachments.schemas import Attachment, attachment_to_wire
 from kirjuri.auth.dependencies import Principal, api_router, requires, requires_any
 from kirjuri.core.errors import not_found
-from kirjuri.core.ids import INT32_MAX
+from kirjuri.core.ids import INT32_MAX, path_id
 from kirjuri.core.paging import DEFAULT_PAGE_SIZE, Order
 from kirjuri.ledger import repository, search, service
 from kirjuri.ledger import schemas as wire
@@ -65,17 +65,12 @@ def _mine(principal: Principal, receipt: LedgerReceipt) -> bool:
 
 def _check_mine(session: Session, principal: Principal, receipt_id: int) -> int:
     """The receipt id, after making sure a limited user may touch it (someone else's → 404)."""
-    receipt_id = _int32(receipt_id)
+    receipt_id = path_id(receipt_id)
     if _own_only(principal) is not None:
         receipt = repository.get_receipt(session, company_id=principal.company_id, receipt_id=receipt_id)
         if not _mine(principal, receipt):
             raise not_found("receiptId")
     return receipt_id
-
-
-def _int32(value: int) -> int:
-    # An id no row can have is simply not found (and never reaches an INTEGER column compare).
-    return value if 0 < value <= INT32_MAX else 0
 
 
 def _full(session: Session, company_id: int, receipts: list[LedgerReceipt]) -> list[wire.LedgerReceipt]:
@@ -178,12 +173,7 @@ def search_receipts(
     )
     return wire.LedgerReceiptSearchResult(
         results=[wire.basic_info(r) for r in rows],
-        meta=SearchResultMetaData(
-            page_number=meta.page_number,
-            page_size=meta.page_size,
-            result_count=meta.result_count,
-            total_count=meta.total_count,
-        ),
+        meta=SearchResultMetaData.of(meta),
     )
 
 
@@ -362,7 +352,7 @@ def update_dimensions(
         session,
         company_id=principal.company_id,
         receipt_id=_check_mine(session, principal, receipt_id),
-        transaction_id=_int32(transaction_id),
+        transaction_id=path_id(transaction_id),
         values=wire.dimension_values(body.dimension_item_values),
     )
     return _one(session, principal.company_id, receipt)

@@ -23,7 +23,7 @@ from kirjuri.api.schemas import InfoMessage, error_responses
 from kirjuri.api.session import DbSession
 from kirjuri.auth.dependencies import Principal, api_router, requires, requires_any
 from kirjuri.core.errors import KirjuriError
-from kirjuri.core.ids import INT32_MAX
+from kirjuri.core.ids import path_id
 from kirjuri.db.base import JSONDoc
 from kirjuri.ledger import accounts, chart, closing, dimensions, fiscal, rules, statements
 from kirjuri.ledger import setup_schemas as wire
@@ -61,11 +61,6 @@ FiscalYearKirjuriId = Annotated[int, Path(alias="id")]
 
 
 _ONE_DAY = timedelta(days=1)
-
-
-def _id(value: int) -> int:
-    """A path id outside int32 cannot exist: look up 0 instead, which answers 404."""
-    return value if 0 < value <= INT32_MAX else 0
 
 
 # --- chart of accounts ------------------------------------------------------------------------------
@@ -271,7 +266,7 @@ def lock_tracking_period(
 ) -> InfoMessage:
     """The only change the contract allows: an OPEN period to PENDING (locked). Anything else —
     another target status, a period not OPEN, a closed year — is 409."""
-    company_id, year_id, period_id = principal.company_id, _id(year_id), _id(period_id)
+    company_id, year_id, period_id = principal.company_id, path_id(year_id), path_id(period_id)
     if body.status is not wire.TrackingPeriodStatus.PENDING:
         fiscal.get_period(session, company_id=company_id, year_id=year_id, period_id=period_id)  # 404 first
         raise KirjuriError("INVALID_TRACKING_PERIOD_STATUS_CHANGE", 409, "status")
@@ -292,7 +287,11 @@ def reopen_tracking_period(
 ) -> wire.TrackingPeriod:
     """A PENDING (locked) period back to OPEN while its year is open; anything else is 409."""
     period = fiscal.set_period_status(
-        session, company_id=principal.company_id, year_id=_id(year_id), period_id=_id(period_id), status=fiscal.OPEN
+        session,
+        company_id=principal.company_id,
+        year_id=path_id(year_id),
+        period_id=path_id(period_id),
+        status=fiscal.OPEN,
     )
     return _period(period)
 
@@ -343,7 +342,7 @@ def close_fiscal_year(
     receipt on the next year's first day (the next year is opened when missing); then the year
     and its periods are CLOSED."""
     company_id = principal.company_id
-    year = closing.close_year(session, company_id=company_id, year_id=_id(year_id), user_id=principal.user_id)
+    year = closing.close_year(session, company_id=company_id, year_id=path_id(year_id), user_id=principal.user_id)
     return wire.KirjuriFiscalYearClosed(
         fiscal_year=_year_with_periods(session, company_id=company_id, year=year),
         opening_receipt_id=_opening_receipt_id(session, company_id=company_id, year=year),
@@ -383,7 +382,7 @@ def get_dimensions(
     "/dimensions/{dimensionId}", tags=["Dimensions"], operation_id="getDimension", responses=error_responses(403, 404)
 )
 def get_dimension(dimension_id: DimensionId, principal: Reader, session: DbSession) -> wire.Dimension:
-    dimension, items = dimensions.get(session, company_id=principal.company_id, dimension_id=_id(dimension_id))
+    dimension, items = dimensions.get(session, company_id=principal.company_id, dimension_id=path_id(dimension_id))
     return _dimension(dimension, items)
 
 
@@ -398,7 +397,7 @@ def rename_dimension(
 ) -> wire.DimensionName:
     """Rename a dimension (dimensions themselves are created in the set-up, not through the contract)."""
     dimension = dimensions.rename(
-        session, company_id=principal.company_id, dimension_id=_id(dimension_id), name=body.name
+        session, company_id=principal.company_id, dimension_id=path_id(dimension_id), name=body.name
     )
     return wire.DimensionName(name=dimension.name)
 
@@ -416,7 +415,7 @@ def add_dimension_item(
     item = dimensions.create_item(
         session,
         company_id=principal.company_id,
-        dimension_id=_id(dimension_id),
+        dimension_id=path_id(dimension_id),
         code_name=body.code_name,
         description=body.description,
         active=body.status is None,
@@ -440,8 +439,8 @@ def update_dimension_item(
     item = dimensions.update_item(
         session,
         company_id=principal.company_id,
-        dimension_id=_id(dimension_id),
-        item_id=_id(body.id),
+        dimension_id=path_id(dimension_id),
+        item_id=path_id(body.id),
         code_name=body.code_name,
         description=body.description,
         active=body.status is None,

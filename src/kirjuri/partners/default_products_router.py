@@ -25,7 +25,7 @@ from kirjuri.api.schemas import error_responses
 from kirjuri.api.session import DbSession
 from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router, requires_any
 from kirjuri.core.errors import forbidden
-from kirjuri.core.ids import INT32_MAX
+from kirjuri.core.ids import path_id
 from kirjuri.partners import repository, rules
 from kirjuri.products import defaults
 from kirjuri.products import schemas as wire
@@ -67,11 +67,6 @@ def _types(principal: Principal, among: tuple[str, ...], *, write: bool) -> froz
     return frozenset(t for t in among if principal.can(rules.TYPE_RIGHTS[t], write=write))
 
 
-def _id(value: int) -> int:
-    """A path id outside int32 cannot exist: look up 0 instead, which answers 404."""
-    return value if 0 < value <= INT32_MAX else 0
-
-
 def _wire(found: list[tuple[DefaultProduct, Product]]) -> DefaultProducts:
     return [wire.DefaultProduct.of(row, product) for row, product in found]
 
@@ -80,7 +75,7 @@ def _read(session: DbSession, principal: Principal, partner_id: int, among: tupl
     partner = repository.get(
         session,
         company_id=principal.company_id,
-        partner_id=_id(partner_id),
+        partner_id=path_id(partner_id),
         types=_types(principal, among, write=False),
     )
     return _wire(defaults.default_products(session, company_id=principal.company_id, partner_id=partner.id))
@@ -97,7 +92,7 @@ def _replace(
     partner = repository.get(
         session,
         company_id=principal.company_id,
-        partner_id=_id(partner_id),
+        partner_id=path_id(partner_id),
         types=_types(principal, among, write=False),
         for_update=True,
     )

@@ -29,7 +29,7 @@ from kirjuri.companies import repository as companies
 from kirjuri.companies.models import CompanyUser
 from kirjuri.core import clock
 from kirjuri.core.errors import ErrorItem, KirjuriError, not_found
-from kirjuri.core.ids import INT32_MAX
+from kirjuri.core.ids import path_id
 from kirjuri.core.paging import PageMeta, PageRequest
 from kirjuri.db.counters import next_value
 from kirjuri.db.paging import fetch_page
@@ -145,14 +145,9 @@ def _put(section: dict[str, Any], key: str, value: str | None) -> None:
 # --- reads ---------------------------------------------------------------------------------------------
 
 
-def _int32(value: int) -> int:
-    # An id no row can have is simply not found (and never reaches an INTEGER column compare).
-    return value if 0 < value <= INT32_MAX else 0
-
-
 def get_person(session: Session, *, company_id: int, person_id: int) -> BusinessPartner:
     """The person with this id; a missing id, another company's or a customer's/supplier's is 404."""
-    return repository.get(session, company_id=company_id, partner_id=_int32(person_id), types=(PERSON,))
+    return repository.get(session, company_id=company_id, partner_id=path_id(person_id), types=(PERSON,))
 
 
 def groups_of(session: Session, *, company_id: int, partner_ids: Collection[int]) -> dict[int, list[int]]:
@@ -212,7 +207,7 @@ def search(
         PartnerGroupMember.partner_id == BusinessPartner.id,
     )
     if where.group_id is not None:
-        stmt = stmt.where(exists(member.where(PartnerGroupMember.group_id == _int32(where.group_id))))
+        stmt = stmt.where(exists(member.where(PartnerGroupMember.group_id == path_id(where.group_id))))
     if where.group_name is not None:
         # Matched here, not in SQL: SQLite's lower() folds ASCII only ("HENKILÖSTÖ").
         wanted = where.group_name.strip().casefold()
@@ -268,7 +263,7 @@ def _validate(session: Session, *, company_id: int, person: Person, country: str
                 select(PartnerGroup.id).where(
                     PartnerGroup.company_id == company_id,
                     PartnerGroup.type == PERSON,
-                    PartnerGroup.id.in_([_int32(g) for g in checked.group_ids]),
+                    PartnerGroup.id.in_([path_id(g) for g in checked.group_ids]),
                 )
             )
         )
@@ -354,7 +349,7 @@ def link_user(session: Session, *, company_id: int, person_id: int, user_id: int
         # The membership row is locked: two links of one user at once cannot both pass the check.
         membership = session.scalars(
             select(CompanyUser)
-            .where(CompanyUser.company_id == company_id, CompanyUser.user_id == _int32(user_id))
+            .where(CompanyUser.company_id == company_id, CompanyUser.user_id == path_id(user_id))
             .with_for_update()
         ).first()
         if membership is None:

@@ -28,7 +28,7 @@ from kirjuri.api.session import DbSession
 from kirjuri.api.versioning import check_if_match, check_version, with_etag
 from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router, requires
 from kirjuri.core.errors import KirjuriError
-from kirjuri.core.ids import INT32_MAX
+from kirjuri.core.ids import path_id
 from kirjuri.ledger import default_splits
 from kirjuri.ledger.setup_schemas import DefaultDimension, DefaultDimensionBasicData, basic_splits
 from kirjuri.partners import person_schemas as wire
@@ -52,10 +52,6 @@ DimensionId = Annotated[int, Path(alias="dimensionId")]
 def _one(session: DbSession, company_id: int, partner: BusinessPartner) -> Response:
     person = persons.person_with_groups(session, company_id=company_id, partner=partner)
     return with_etag(person, partner.version)
-
-
-def _dimension_id(value: int) -> int:
-    return value if 0 < value <= INT32_MAX else 0
 
 
 # --- persons -------------------------------------------------------------------------------------------
@@ -85,12 +81,7 @@ def search_persons(
     rows, meta = persons.search(session, company_id=principal.company_id, where=where, page=page)
     return wire.PersonSearchResult(
         results=[wire.PersonBasicInfo.of(persons.to_wire(row)) for row in rows],
-        meta=SearchResultMetaData(
-            page_number=meta.page_number,
-            page_size=meta.page_size,
-            result_count=meta.result_count,
-            total_count=meta.total_count,
-        ),
+        meta=SearchResultMetaData.of(meta),
     )
 
 
@@ -190,7 +181,7 @@ def get_default_dimension(
         company_id=principal.company_id,
         owner_kind=default_splits.PARTNER,
         owner_id=partner.id,
-        dimension_id=_dimension_id(dimension_id),
+        dimension_id=path_id(dimension_id),
     )
     return DefaultDimension.of(split)
 
@@ -213,7 +204,7 @@ def set_default_dimension(
         company_id=principal.company_id,
         owner_kind=default_splits.PARTNER,
         owner_id=partner.id,
-        dimension_id=_dimension_id(dimension_id),
+        dimension_id=path_id(dimension_id),
         items=body.wanted(),
     )
     return DefaultDimension.of(split)

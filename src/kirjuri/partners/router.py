@@ -26,8 +26,8 @@ from kirjuri.api.versioning import check_if_match, check_version, with_etag
 from kirjuri.api.wire import WireResponse, to_plain
 from kirjuri.auth.dependencies import Principal, api_router, requires_any
 from kirjuri.core.errors import not_found
-from kirjuri.core.ids import INT32_MAX
-from kirjuri.core.paging import DEFAULT_PAGE_SIZE, Order, PageMeta
+from kirjuri.core.ids import path_id
+from kirjuri.core.paging import DEFAULT_PAGE_SIZE, Order
 from kirjuri.ledger import setup_schemas
 from kirjuri.partners import groups, repository, rules, service
 from kirjuri.partners import schemas as wire
@@ -44,26 +44,12 @@ PartnerId = Annotated[int, Path(alias="id")]
 DimensionId = Annotated[int, Path(alias="dimensionId")]
 
 
-def _id(value: int) -> int:
-    """A path id outside int32 cannot exist: look up 0 instead, which answers 404."""
-    return value if 0 < value <= INT32_MAX else 0
-
-
 def _readable(principal: Principal) -> frozenset[str]:
     return rules.readable_types(principal.can)
 
 
 def _writable(principal: Principal) -> frozenset[str]:
     return rules.writable_types(lambda right: principal.can(right, write=True))
-
-
-def _meta(meta: PageMeta) -> SearchResultMetaData:
-    return SearchResultMetaData(
-        page_number=meta.page_number,
-        page_size=meta.page_size,
-        result_count=meta.result_count,
-        total_count=meta.total_count,
-    )
 
 
 def _given(value: str | None) -> str | None:
@@ -137,7 +123,9 @@ def search_partners(
         version_end=version_end,
     )
     rows, meta = repository.search(session, company_id=principal.company_id, filters=filters, page=paging)
-    return wire.BusinessPartnerSearchResult(results=[wire.basic_info(row) for row in rows], meta=_meta(meta))
+    return wire.BusinessPartnerSearchResult(
+        results=[wire.basic_info(row) for row in rows], meta=SearchResultMetaData.of(meta)
+    )
 
 
 @router.post(
@@ -180,7 +168,9 @@ def search_groups(
     rows, meta = repository.search_groups(
         session, company_id=principal.company_id, types=types, name=name, active=active, page=paging
     )
-    return wire.BusinessPartnerGroupSearchResult(results=[wire.group_out(g) for g in rows], meta=_meta(meta))
+    return wire.BusinessPartnerGroupSearchResult(
+        results=[wire.group_out(g) for g in rows], meta=SearchResultMetaData.of(meta)
+    )
 
 
 @router.post(
@@ -210,7 +200,7 @@ def create_group(body: wire.BusinessPartnerGroup, principal: Caller, session: Db
 )
 def get_group(group_id: PartnerId, principal: Caller, session: DbSession) -> wire.BusinessPartnerGroup:
     group = repository.get_group(
-        session, company_id=principal.company_id, group_id=_id(group_id), types=_readable(principal)
+        session, company_id=principal.company_id, group_id=path_id(group_id), types=_readable(principal)
     )
     return wire.group_out(group)
 
@@ -229,7 +219,7 @@ def update_group(
     group = groups.update_group(
         session,
         company_id=principal.company_id,
-        group_id=_id(group_id),
+        group_id=path_id(group_id),
         name=body.name,
         group_type=body.type.value,
         active=body.active,
@@ -283,7 +273,7 @@ def replace_partner(
     row = service.replace_partner(
         session,
         company_id=principal.company_id,
-        partner_id=_id(partner_id),
+        partner_id=path_id(partner_id),
         document=wire.document_of(body),
         readable=_readable(principal),
         writable=_writable(principal),
@@ -315,7 +305,7 @@ def patch_partner(
     row = service.patch_partner(
         session,
         company_id=principal.company_id,
-        partner_id=_id(partner_id),
+        partner_id=path_id(partner_id),
         patch=wire.patch_of(body),
         versions=(body.version, version),
         readable=_readable(principal),
@@ -341,7 +331,7 @@ def get_default_accounts(
     """Default ledger accounts per invoice type and VAT defaults (not for persons: 400
     `NOT_FOR_PERSONS`); set them with `PUT /api/kirjuri/businesspartners/{id}/defaults/accounts`."""
     stored, chart = service.default_accounts(
-        session, company_id=principal.company_id, partner_id=_id(partner_id), readable=_readable(principal)
+        session, company_id=principal.company_id, partner_id=path_id(partner_id), readable=_readable(principal)
     )
     return wire.default_accounts_out(stored, chart)
 
@@ -357,7 +347,7 @@ def get_default_dimensions(
 ) -> list[setup_schemas.DefaultDimensionBasicData]:
     """Every default dimension split of the partner, by dimension id."""
     splits = service.default_dimensions(
-        session, company_id=principal.company_id, partner_id=_id(partner_id), readable=_readable(principal)
+        session, company_id=principal.company_id, partner_id=path_id(partner_id), readable=_readable(principal)
     )
     return setup_schemas.basic_splits(splits)
 
@@ -375,8 +365,8 @@ def get_default_dimension(
     split = service.default_dimension(
         session,
         company_id=principal.company_id,
-        partner_id=_id(partner_id),
-        dimension_id=_id(dimension_id),
+        partner_id=path_id(partner_id),
+        dimension_id=path_id(dimension_id),
         readable=_readable(principal),
     )
     return setup_schemas.DefaultDimension.of(split)
@@ -400,8 +390,8 @@ def set_default_dimension(
     split = service.set_default_dimension(
         session,
         company_id=principal.company_id,
-        partner_id=_id(partner_id),
-        dimension_id=_id(dimension_id),
+        partner_id=path_id(partner_id),
+        dimension_id=path_id(dimension_id),
         items=body.wanted(),
         readable=_readable(principal),
         writable=_writable(principal),
@@ -425,7 +415,7 @@ def set_default_accounts(
     stored, chart = service.set_default_accounts(
         session,
         company_id=principal.company_id,
-        partner_id=_id(partner_id),
+        partner_id=path_id(partner_id),
         document=wire.default_accounts_document(body),
         readable=_readable(principal),
         writable=_writable(principal),

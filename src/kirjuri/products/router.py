@@ -28,7 +28,7 @@ from kirjuri.api.versioning import check_if_match, check_version, with_etag
 from kirjuri.api.wire import WireResponse, to_plain
 from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router, requires_any
 from kirjuri.core.errors import KirjuriError, forbidden, not_found
-from kirjuri.core.ids import INT32_MAX
+from kirjuri.core.ids import INT32_MAX, path_id
 from kirjuri.core.paging import DEFAULT_PAGE_SIZE, Order
 from kirjuri.ledger.setup_schemas import DefaultDimension, DefaultDimensionBasicData, basic_splits
 from kirjuri.products import repository, rules, service
@@ -63,11 +63,6 @@ def readable(principal: Principal) -> frozenset[str]:
 
 def writable(principal: Principal) -> frozenset[str]:
     return rules.writable_types(lambda right: principal.can(right, write=True))
-
-
-def _id(value: int) -> int:
-    """A path id outside int32 cannot exist: look up 0 instead, which answers 404."""
-    return value if 0 < value <= INT32_MAX else 0
 
 
 def _version_check(request: Request, given: datetime | None = None) -> Callable[[datetime], None]:
@@ -141,7 +136,7 @@ def add_product_group(body: wire.ProductGroup, principal: Writer, session: DbSes
 )
 def get_product_group(group_id: GroupId, principal: Reader, session: DbSession) -> Response:
     group = repository.get_group(
-        session, company_id=principal.company_id, group_id=_id(group_id), types=readable(principal)
+        session, company_id=principal.company_id, group_id=path_id(group_id), types=readable(principal)
     )
     return with_etag(wire.ProductGroup.of(group), group.version)
 
@@ -160,7 +155,7 @@ def rename_product_group(
     group = service.rename_group(
         session,
         company_id=principal.company_id,
-        group_id=_id(group_id),
+        group_id=path_id(group_id),
         name=body.name,
         group_type=body.type.value if body.type else None,
         readable=readable(principal),
@@ -183,7 +178,7 @@ def delete_product_group(group_id: GroupId, request: Request, principal: Writer,
     service.delete_group(
         session,
         company_id=principal.company_id,
-        group_id=_id(group_id),
+        group_id=path_id(group_id),
         readable=readable(principal),
         writable=writable(principal),
         check_version=_version_check(request),
@@ -243,12 +238,7 @@ def get_products(
     products = [wire.Product.of(p, include_localizations=include_localizations) for p in rows]
     return wire.ProductSearchResult(
         results=products,
-        meta=SearchResultMetaData(
-            page_number=meta.page_number,
-            page_size=meta.page_size,
-            result_count=meta.result_count,
-            total_count=meta.total_count,
-        ),
+        meta=SearchResultMetaData.of(meta),
         products=products,
     )
 
@@ -369,7 +359,7 @@ def get_default_dimension(
         session,
         company_id=principal.company_id,
         product_id=product_id,
-        dimension_id=_id(dimension_id),
+        dimension_id=path_id(dimension_id),
         readable=readable(principal),
     )
     return DefaultDimension.of(split)
@@ -390,7 +380,7 @@ def update_default_dimension(
         session,
         company_id=principal.company_id,
         product_id=product_id,
-        dimension_id=_id(dimension_id),
+        dimension_id=path_id(dimension_id),
         items=body.wanted(),
         readable=readable(principal),
         writable=writable(principal),

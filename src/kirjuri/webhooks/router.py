@@ -22,7 +22,7 @@ from kirjuri.api.schemas import InfoMessage, SearchResultMetaData, error_respons
 from kirjuri.api.session import DbSession
 from kirjuri.api.wire import WireResponse, to_plain
 from kirjuri.auth.dependencies import Principal, api_router, requires
-from kirjuri.core.paging import DEFAULT_PAGE_SIZE, Order, PageMeta, PageRequest
+from kirjuri.core.paging import DEFAULT_PAGE_SIZE, Order, PageRequest
 from kirjuri.webhooks import repository, rules, service
 from kirjuri.webhooks import schemas as wire
 
@@ -63,15 +63,6 @@ def _input(body: wire.Webhook) -> service.WebhookInput:
         authentication_type=body.authentication_type.value,
         authentication_meta=dict(body.authentication_meta or {}),
         subscriptions=[event.value for event in body.subscriptions],
-    )
-
-
-def _meta(meta: PageMeta) -> SearchResultMetaData:
-    return SearchResultMetaData(
-        page_number=meta.page_number,
-        page_size=meta.page_size,
-        result_count=meta.result_count,
-        total_count=meta.total_count,
     )
 
 
@@ -118,7 +109,7 @@ def search_webhooks(
         order=Order(order_by_created_date.value),
     )
     rows, meta = repository.search(session, company_id=principal.company_id, filters=filters, page=paging)
-    return wire.WebhookSearchResult(results=[wire.webhook_out(row) for row in rows], meta=_meta(meta))
+    return wire.WebhookSearchResult(results=[wire.webhook_out(row) for row in rows], meta=SearchResultMetaData.of(meta))
 
 
 @router.put(
@@ -235,7 +226,7 @@ def webhook_deliveries(
     found, meta = repository.deliveries(session, company_id=principal.company_id, webhook_id=row.id, page=paging)
     attempts = repository.attempts(session, company_id=principal.company_id, delivery_ids=[d.id for d, _ in found])
     results = [wire.delivery_out(d, event_type, attempts[d.id]) for d, event_type in found]
-    return wire.DeliverySearchResult(results=results, meta=_meta(meta))
+    return wire.DeliverySearchResult(results=results, meta=SearchResultMetaData.of(meta))
 
 
 @router.post(

@@ -25,7 +25,7 @@ from kirjuri.api.versioning import check_if_match, check_version, with_etag
 from kirjuri.auth.dependencies import Principal, api_router, requires, requires_any
 from kirjuri.banking.accounts import repository, service
 from kirjuri.banking.accounts import schemas as wire
-from kirjuri.core.ids import INT32_MAX
+from kirjuri.core.ids import path_id
 from kirjuri.core.paging import DEFAULT_PAGE_SIZE, Order
 
 router = api_router()
@@ -37,11 +37,6 @@ WRITE_RIGHT = "management.basicCompanyInfo"
 Reader = Annotated[Principal, Depends(requires_any(*READ_RIGHTS))]
 Writer = Annotated[Principal, Depends(requires(WRITE_RIGHT, write=True))]
 AccountId = Annotated[int, Path(alias="id")]
-
-
-def _id(value: int) -> int:
-    """A path id outside int32 cannot exist: look up 0 instead, which answers 404."""
-    return value if 0 < value <= INT32_MAX else 0
 
 
 @router.get(
@@ -74,12 +69,7 @@ def search_accounts(
     )
     return wire.CompanyBankAccountSearchResult(
         results=[wire.basic_out(row) for row in rows],
-        meta=SearchResultMetaData(
-            page_number=meta.page_number,
-            page_size=meta.page_size,
-            result_count=meta.result_count,
-            total_count=meta.total_count,
-        ),
+        meta=SearchResultMetaData.of(meta),
     )
 
 
@@ -106,7 +96,7 @@ def create_account(body: wire.CompanyBankAccount, principal: Writer, session: Db
     responses=error_responses(403, 404),
 )
 def get_account(account_id: AccountId, principal: Reader, session: DbSession) -> Response:
-    row = service.get_account(session, company_id=principal.company_id, account_id=_id(account_id))
+    row = service.get_account(session, company_id=principal.company_id, account_id=path_id(account_id))
     return with_etag(wire.account_out(row), row.version)
 
 
@@ -132,7 +122,7 @@ def replace_account(
     row = service.replace_account(
         session,
         company_id=principal.company_id,
-        account_id=_id(account_id),
+        account_id=path_id(account_id),
         document=wire.document_of(body),
         check_version=check,
     )

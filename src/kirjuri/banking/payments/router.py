@@ -31,8 +31,8 @@ from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router, r
 from kirjuri.banking.payments import repository, rules, service
 from kirjuri.banking.payments import schemas as wire
 from kirjuri.banking.payments.salary import router as salary_router
-from kirjuri.core.errors import KirjuriError, not_found
-from kirjuri.core.ids import INT32_MAX
+from kirjuri.core.errors import KirjuriError, check_date_range, not_found
+from kirjuri.core.ids import path_id
 from kirjuri.core.money import from_minor, plain
 from kirjuri.core.paging import PageMeta
 from kirjuri.invoicing import access
@@ -58,31 +58,6 @@ PAYMENT_KINDS = (
 )
 
 
-def _id(value: int) -> int:
-    return value if 0 < value <= INT32_MAX else 0
-
-
-def _meta(meta: PageMeta) -> SearchResultMetaData:
-    return SearchResultMetaData(
-        page_number=meta.page_number,
-        page_size=meta.page_size,
-        result_count=meta.result_count,
-        total_count=meta.total_count,
-    )
-
-
-def _accepted(transaction_id: str) -> Response:
-    body = wire.TransactionIdentifier(
-        transaction_identifier=transaction_id, confirmation_app=mfa_rules.CONFIRMATION_APP
-    )
-    return WireResponse(to_plain(body), status_code=202)
-
-
-def _dates(start: date | None, end: date | None, end_field: str = "endDate") -> None:
-    if start is not None and end is not None and end < start:
-        raise KirjuriError("END_DATE_BEFORE_START_DATE", 400, end_field)
-
-
 def _invoice_ids(ids: list[int] | None, *, required: bool) -> list[int]:
     if not ids:
         if required:
@@ -90,7 +65,7 @@ def _invoice_ids(ids: list[int] | None, *, required: bool) -> list[int]:
         return []
     if len(set(ids)) > MAX_INVOICE_IDS:
         raise KirjuriError("TOO_MANY_IDS", 400, "invoiceId")
-    return sorted({_id(i) for i in ids} - {0})
+    return sorted({path_id(i) for i in ids} - {0})
 
 
 # --- search and create --------------------------------------------------------------------------
@@ -113,7 +88,7 @@ def search_payments(
     invoice_id: Annotated[list[int] | None, Query(alias="invoiceId")] = None,
 ) -> wire.PaymentSearchResult:
     """The company's payments (not the deleted ones) by value date and invoice."""
-    _dates(start_date, end_date)
+    check_date_range(start_date, end_date)
     ids = _invoice_ids(invoice_id, required=False)
     if invoice_id and not ids:
         ids = [0]
@@ -126,7 +101,7 @@ def search_payments(
         page=paging,
         salaries=principal.can(service.SALARY_RIGHT),
     )
-    return wire.PaymentSearchResult(results=[service.to_basic(p) for p in rows], meta=_meta(meta))
+    return wire.PaymentSearchResult(results=[service.to_basic(p) for p in rows], meta=SearchResultMetaData.of(meta))
 
 
 @router.post(
@@ -137,7 +112,7 @@ def search_payments(
     response_model=wire.TransactionIdentifier,
     responses=error_responses(400, 403, 404),
 )
-def pay_invoices(body: wire.InvoicePaymentList, principal: Payer, session: DbSession) -> Response:
+def pay_invoices(body: wire.InvoicePaymentList, principal: Payer, session: DbSession) -> wire.TransactionIdentifier:
     """Pay approved invoices (purchase, travel, expense, periodic tax return); all-or-nothing.
     Two-step verified: 202 with the transaction; the payments are queued once the user confirms.
     Poll `GET /mfatransactionresult/{id}`."""
@@ -148,7 +123,7 @@ def pay_invoices(body: wire.InvoicePaymentList, principal: Payer, session: DbSes
         readable=frozenset(access.readable_types(principal)),
         body=body,
     )
-    return _accepted(transaction.id)
+    return wire.TransactionIdentifier.pending(transaction.id)
 
 
 @router.post(
@@ -161,12 +136,12 @@ def pay_invoices(body: wire.InvoicePaymentList, principal: Payer, session: DbSes
 )
 def create_direct_bank_transfers(
     body: wire.DirectBankTransferList, principal: Transferrer, session: DbSession
-) -> Response:
+) -> wire.TransactionIdentifier:
     """Free-standing SEPA transfers; all-or-nothing, two-step verified (202)."""
     transaction = service.request_direct_transfers(
         session, company_id=principal.company_id, user_id=principal.user_id, body=body
     )
-    return _accepted(transaction.id)
+    return wire.TransactionIdentifier.pending(transaction.id)
 
 
 # --- salary payments (declared before `/payments/{paymentId}`) -----------------------------------
@@ -214,7 +189,7 @@ def get_payment_events(
         )
         for event, invoice in found
     ]
-    return wire.PaymentSearchResult(results=results, meta=_meta(meta))
+    return wire.PaymentSearchResult(results=results, meta=SearchResultMetaData.of(meta))
 
 
 @router.get(
@@ -234,9 +209,9 @@ def get_error_messages(
     status: Annotated[wire.ErrorMessageStatus | None, Query()] = None,
 ) -> wire.PaymentErrorMessageSearchResult:
     """The bank's error messages about payments: none yet (Kirjuri does not receive pain.002)."""
-    _dates(created_start, created_end, "createdEndDate")
+    check_date_range(created_start, created_end, "createdEndDate")
     meta = PageMeta(page_number=paging.page, page_size=paging.size, result_count=0, total_count=0)
-    return wire.PaymentErrorMessageSearchResult(results=[], meta=_meta(meta))
+    return wire.PaymentErrorMessageSearchResult(results=[], meta=SearchResultMetaData.of(meta))
 
 
 # --- one payment ---------------------------------------------------------------------------------
@@ -286,22 +261,22 @@ def get_payment(payment_id: PaymentIdPath, principal: Reader, session: DbSession
     payment = service.get(
         session,
         company_id=principal.company_id,
-        payment_id=_id(payment_id),
+        payment_id=path_id(payment_id),
         salaries=principal.can(service.SALARY_RIGHT),
     )
     return service.to_row_info(session, payment)
 
 
-def _remove(payment_id: int, principal: Principal, session: DbSession, *, delete: bool) -> Response:
+def _remove(payment_id: int, principal: Principal, session: DbSession, *, delete: bool) -> wire.TransactionIdentifier:
     transaction = service.request_removal(
         session,
         company_id=principal.company_id,
         user_id=principal.user_id,
-        payment_id=_id(payment_id),
+        payment_id=path_id(payment_id),
         delete=delete,
         can_write=lambda right: principal.can(right, write=True),
     )
-    return _accepted(transaction.id)
+    return wire.TransactionIdentifier.pending(transaction.id)
 
 
 @router.delete(
@@ -312,7 +287,7 @@ def _remove(payment_id: int, principal: Principal, session: DbSession, *, delete
     response_model=wire.TransactionIdentifier,
     responses=error_responses(403, 404),
 )
-def remove_payment(payment_id: PaymentIdPath, principal: Reader, session: DbSession) -> Response:
+def remove_payment(payment_id: PaymentIdPath, principal: Reader, session: DbSession) -> wire.TransactionIdentifier:
     """Delete a queued invoice payment (not yet sent to the bank); two-step verified (202). The
     invoice returns to APPROVED (or PARTLY_PAID) once the user confirms."""
     return _remove(payment_id, principal, session, delete=True)
@@ -326,6 +301,6 @@ def remove_payment(payment_id: PaymentIdPath, principal: Reader, session: DbSess
     response_model=wire.TransactionIdentifier,
     responses=error_responses(403, 404),
 )
-def cancel_payment(payment_id: PaymentIdPath, principal: Reader, session: DbSession) -> Response:
+def cancel_payment(payment_id: PaymentIdPath, principal: Reader, session: DbSession) -> wire.TransactionIdentifier:
     """Cancel a queued payment (not yet sent to the bank); two-step verified (202)."""
     return _remove(payment_id, principal, session, delete=False)

@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import Body, Depends, Header, Path, Query
 
 from kirjuri.api.paging import Paging
-from kirjuri.api.schemas import InfoMessage, error_responses
+from kirjuri.api.schemas import InfoMessage, SearchResultMetaData, error_responses
 from kirjuri.api.session import DbSession
 from kirjuri.attachments import repository as attachments
 from kirjuri.attachments.schemas import Attachment, attachment_to_wire
@@ -25,7 +25,8 @@ from kirjuri.banking import allocation
 from kirjuri.banking.referencepayments import repository, service
 from kirjuri.banking.referencepayments import schemas as wire
 from kirjuri.banking.referencepayments.models import ReferencePayment
-from kirjuri.banking.statements.router import check_dates, electronic, meta_out
+from kirjuri.banking.statements.router import electronic
+from kirjuri.core.errors import check_date_range
 from kirjuri.core.money import from_minor
 
 router = api_router()
@@ -82,7 +83,7 @@ def search_payments(
 ) -> wire.ReferencePaymentsSearchResult:
     """Reference payments whose value date lies in [startDate, endDate], newest id first unless
     `orderById=ASC`."""
-    check_dates(start_date, end_date)
+    check_date_range(start_date, end_date)
     filters = repository.PaymentFilter(
         start_date=start_date, end_date=end_date, iban=electronic(account_number) or electronic(account_number_header)
     )
@@ -90,7 +91,7 @@ def search_payments(
     files = _files(session, principal.company_id, rows)
     allocation.preload_accounts(session, company_id=principal.company_id, stored=[r.metadata_rows for r in rows])
     results = [wire.ReferencePayment(**_fields(session, principal.company_id, row, files)) for row in rows]  # type: ignore[arg-type]
-    return wire.ReferencePaymentsSearchResult(results=results, meta=meta_out(meta))
+    return wire.ReferencePaymentsSearchResult(results=results, meta=SearchResultMetaData.of(meta))
 
 
 @router.put(
@@ -146,7 +147,7 @@ def unmatched_payments(
         )
         for row in rows
     ]
-    return wire.UnmatchedReferencePaymentsSearchResult(results=results, meta=meta_out(meta))
+    return wire.UnmatchedReferencePaymentsSearchResult(results=results, meta=SearchResultMetaData.of(meta))
 
 
 @router.put(

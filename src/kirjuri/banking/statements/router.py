@@ -25,9 +25,9 @@ from kirjuri.banking import allocation
 from kirjuri.banking.statements import repository, rules, service
 from kirjuri.banking.statements import schemas as wire
 from kirjuri.banking.statements.models import BankStatement, BankStatementEvent
-from kirjuri.core.errors import KirjuriError
+from kirjuri.core.errors import check_date_range
 from kirjuri.core.money import from_minor
-from kirjuri.core.paging import Order, PageMeta
+from kirjuri.core.paging import Order
 
 router = api_router()
 
@@ -43,25 +43,11 @@ EventId = Annotated[int, Path(alias="eventId")]
 OWNER = "BANKSTATEMENTEVENT"
 
 
-def meta_out(meta: PageMeta) -> SearchResultMetaData:
-    return SearchResultMetaData(
-        page_number=meta.page_number,
-        page_size=meta.page_size,
-        result_count=meta.result_count,
-        total_count=meta.total_count,
-    )
-
-
 def electronic(account_number: str | None) -> str | None:
     """An account-number filter in any spacing or case; empty is no filter."""
     if account_number is None or not account_number.strip():
         return None
     return "".join(account_number.split()).upper()
-
-
-def check_dates(start: date | None, end: date | None) -> None:
-    if start is not None and end is not None and end < start:
-        raise KirjuriError("END_DATE_BEFORE_START_DATE", 400, "endDate")
 
 
 def _event_out(
@@ -140,7 +126,7 @@ def search_statements(
     """Statements overlapping [startDate, endDate], with their events (a batch entry holds its
     transactions in `events`). Newest start date first unless `orderByStartDate=ASC`; `orderById`
     orders by id instead."""
-    check_dates(start_date, end_date)
+    check_date_range(start_date, end_date)
     filters = repository.StatementFilter(start_date=start_date, end_date=end_date, iban=electronic(account_number))
     rows, meta = repository.search(
         session,
@@ -151,7 +137,7 @@ def search_statements(
         order_by_start=order_by_start_date,
     )
     return wire.BankStatementsSearchResult(
-        results=_statements_out(session, principal.company_id, rows), meta=meta_out(meta)
+        results=_statements_out(session, principal.company_id, rows), meta=SearchResultMetaData.of(meta)
     )
 
 

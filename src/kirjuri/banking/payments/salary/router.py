@@ -24,8 +24,8 @@ from kirjuri.banking.payments import schemas as payment_wire
 from kirjuri.banking.payments import service as payments
 from kirjuri.banking.payments.salary import rules, service
 from kirjuri.banking.payments.salary import schemas as wire
-from kirjuri.core.errors import KirjuriError, not_found
-from kirjuri.core.ids import INT32_MAX
+from kirjuri.core.errors import check_date_range, not_found
+from kirjuri.core.ids import path_id
 from kirjuri.mfa import repository as mfa_repository
 from kirjuri.mfa import rules as mfa_rules
 from kirjuri.mfa import service as mfa_service
@@ -39,17 +39,6 @@ SalaryPayer = Annotated[Principal, Depends(requires(payments.SALARY_RIGHT, write
 ListIdPath = Annotated[int, Path(alias="paymentListId")]
 SALARY_KINDS = (rules.CREATE_SALARY_PAYMENTS, rules.CANCEL_SALARY_PAYMENTS)
 _MFA_ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorMessages} for s in (403, 404, 406, 408, 409)}
-
-
-def _id(value: int) -> int:
-    return value if 0 < value <= INT32_MAX else 0
-
-
-def _accepted(transaction_id: str) -> Response:
-    body = payment_wire.TransactionIdentifier(
-        transaction_identifier=transaction_id, confirmation_app=mfa_rules.CONFIRMATION_APP
-    )
-    return WireResponse(to_plain(body), status_code=202)
 
 
 @router.get(
@@ -70,8 +59,7 @@ def search_salary_payment_groups(
     custom_id: Annotated[str | None, Query(alias="customId")] = None,
 ) -> wire.DirectSalaryPaymentGroupBaseInfoSearchResult:
     """The company's direct salary payment lists by payment date, name and custom id."""
-    if start_date is not None and end_date is not None and end_date < start_date:
-        raise KirjuriError("END_DATE_BEFORE_START_DATE", 400, "endDate")
+    check_date_range(start_date, end_date)
     results, meta = service.search(
         session,
         company_id=principal.company_id,
@@ -83,12 +71,7 @@ def search_salary_payment_groups(
     )
     return wire.DirectSalaryPaymentGroupBaseInfoSearchResult(
         results=results,
-        meta=SearchResultMetaData(
-            page_number=meta.page_number,
-            page_size=meta.page_size,
-            result_count=meta.result_count,
-            total_count=meta.total_count,
-        ),
+        meta=SearchResultMetaData.of(meta),
     )
 
 
@@ -102,11 +85,11 @@ def search_salary_payment_groups(
 )
 def create_direct_salary_payments(
     body: wire.DirectSalaryPayments, principal: SalaryPayer, session: DbSession
-) -> Response:
+) -> payment_wire.TransactionIdentifier:
     """A list of SEPA salary payments to persons (Finland, EUR, FINNISH_SALARY_TRANSFER);
     all-or-nothing, two-step verified (202). Poll `GET /mfatransactionresult/{id}`."""
     transaction = service.request_create(session, company_id=principal.company_id, user_id=principal.user_id, body=body)
-    return _accepted(transaction.id)
+    return payment_wire.TransactionIdentifier.pending(transaction.id)
 
 
 @router.get(
@@ -120,7 +103,7 @@ def get_direct_salary_payments(
     payment_list_id: ListIdPath, principal: SalaryReader, session: DbSession
 ) -> wire.DirectSalaryPaymentGroup:
     """One list with its payment ids."""
-    return service.get_group(session, company_id=principal.company_id, list_id=_id(payment_list_id))
+    return service.get_group(session, company_id=principal.company_id, list_id=path_id(payment_list_id))
 
 
 @router.put(
@@ -131,12 +114,14 @@ def get_direct_salary_payments(
     response_model=payment_wire.TransactionIdentifier,
     responses=error_responses(403, 404),
 )
-def cancel_direct_salary_payments(payment_list_id: ListIdPath, principal: SalaryPayer, session: DbSession) -> Response:
+def cancel_direct_salary_payments(
+    payment_list_id: ListIdPath, principal: SalaryPayer, session: DbSession
+) -> payment_wire.TransactionIdentifier:
     """Cancel a whole list while none of it was sent to the bank; two-step verified (202)."""
     transaction = service.request_cancel(
-        session, company_id=principal.company_id, user_id=principal.user_id, list_id=_id(payment_list_id)
+        session, company_id=principal.company_id, user_id=principal.user_id, list_id=path_id(payment_list_id)
     )
-    return _accepted(transaction.id)
+    return payment_wire.TransactionIdentifier.pending(transaction.id)
 
 
 @router.put(
