@@ -28,6 +28,7 @@ from kirjuri.currencies.service import load_bundled_rates
 from kirjuri.db.engine import make_engine, make_session_factory
 from kirjuri.db.migrate import upgrade
 from tests.factories import Tenant, make_tenant
+from tests.logcapture import Logs, capture
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -134,3 +135,9 @@ def tenant(session_factory: sessionmaker[Session], settings: Settings) -> Tenant
 @pytest.fixture()
 def other_tenant(session_factory: sessionmaker[Session], settings: Settings) -> Tenant:
     return make_tenant(session_factory, settings, name="Toinen Oy")
+
+
+@pytest.fixture()
+def logs(monkeypatch: pytest.MonkeyPatch, settings: Settings, caplog: pytest.LogCaptureFixture) -> Iterator[Logs]:
+    """Every log event, rendered line and record of the test (`tests.logcapture`)."""
+    yield from capture(monkeypatch, settings, caplog)

@@ -320,27 +320,8 @@ def plan(
 
 def prepare(session: Session, *, company_id: int, invoice_type: str, plan: Plan) -> ledger.Built:
     """The plan's receipt validated by the ledger and built, before the invoice takes its number
-    (so the number's lock is held only while writing); `book` posts it."""
+    (so the number's lock is held only while writing); `stage` and `finish` post it."""
     return ledger.prepare_receipt(session, company_id=company_id, draft=plan.draft, allowed_types=(invoice_type,))
-
-
-def book(
-    session: Session, *, invoice: Invoice, user_id: int | None, plan: Plan, built: ledger.Built | None = None
-) -> LedgerReceipt:
-    """The invoice's new receipt (UNFINISHED), linked both ways (`built`: from `prepare`)."""
-    receipt = ledger.create_receipt(
-        session,
-        company_id=invoice.company_id,
-        draft=plan.draft,
-        user_id=user_id,
-        status=rules.UNFINISHED,
-        allowed_types=(invoice.type,),
-        invoice_id=invoice.id,
-        invoice_number=invoice.invoice_number,
-        built=built,
-    )
-    invoice.ledger_receipt_id = receipt.id
-    return receipt
 
 
 def stage(

@@ -301,14 +301,13 @@ def create_receipt(
     invoice_id: int | None = None,
     invoice_number: int | None = None,
     with_vat: bool = True,
-    built: Built | None = None,
 ) -> LedgerReceipt:
     """A new receipt (`POST /ledgerreceipts` creates journals; other areas pass their own type).
-    `built`: what `prepare_receipt` made of this same draft, when the caller validated it before.
-    The receipt number (gap-free, row-locked to the commit) is taken last, right before the flush."""
+    The receipt number (gap-free, row-locked to the commit) is taken last, once the receipt and its
+    postings are written."""
     staged = stage_receipt(
         session, company_id=company_id, draft=draft, user_id=user_id, create_reconciliation=create_reconciliation,
-        status=status, allowed_types=allowed_types, invoice_id=invoice_id, with_vat=with_vat, built=built,
+        status=status, allowed_types=allowed_types, invoice_id=invoice_id, with_vat=with_vat,
     )  # fmt: skip
     session.flush()
     number = take_gap_free(session, company_id=company_id, counts={staged.counter: 1})[staged.counter]

@@ -6,7 +6,6 @@ statement, and no salary data in the logs."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
@@ -39,6 +38,7 @@ from tests.banking.payments.helpers import (
 from tests.companies.helpers import add_colleague
 from tests.factories import Tenant
 from tests.invoicing.helpers import OTHER_IBAN, errors
+from tests.logcapture import Logs
 
 Events = list[tuple[int, str, dict[str, Any]]]
 ESTONIAN_IBAN = "EE382200221020145685"
@@ -536,13 +536,18 @@ def test_a_cancel_confirmed_after_the_file_went_out_changes_nothing(
 
 
 def test_no_salary_data_in_the_logs(
-    client: TestClient, payer: Tenant, session_factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+    client: TestClient,
+    payer: Tenant,
+    session_factory: sessionmaker[Session],
+    logs: Logs,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.DEBUG)
+    """Every structlog event raw, every rendered line and every record (`tests.logcapture`)."""
     created = create(client, session_factory, payer)
     client.get(f"{URL}/{created['id']}", headers=payer.headers)
     client.get(URL, headers=payer.headers)
     cancel(client, session_factory, payer, created["id"])
-    logged = caplog.text
+    logged = logs.text(caplog)
+    assert "/payments/directsalarypayments" in logged  # the requests were logged: the capture sees them
     for secret in ("2345.67", "2345,67", "Meikäläinen", "Jaan Tamm", ESTONIAN_IBAN, "131052-308T"):
         assert secret not in logged

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from kirjuri.banking.accounts.models import BankAccount
 from kirjuri.banking.payments import rules
 from kirjuri.banking.payments.models import Payment
 from kirjuri.core.paging import PageMeta, PageRequest
@@ -52,16 +51,6 @@ def search(
     return fetch_page(session, stmt, id_column=Payment.id, request=page)
 
 
-def queued_of_invoice(session: Session, *, company_id: int, invoice_id: int) -> Payment | None:
-    return session.scalars(
-        select(Payment).where(
-            Payment.company_id == company_id,
-            Payment.invoice_id == invoice_id,
-            Payment.status.in_([rules.QUEUED, rules.SENT_TO_BANK]),
-        )
-    ).first()
-
-
 def due_for_files(session: Session) -> list[Payment]:
     """Every queued payment of every company, row-locked (one sender at a time)."""
     return list(
@@ -72,14 +61,6 @@ def due_for_files(session: Session) -> list[Payment]:
             .with_for_update()
         )
     )
-
-
-def default_payment_account(session: Session, *, company_id: int) -> BankAccount | None:
-    return session.scalars(
-        select(BankAccount)
-        .where(BankAccount.company_id == company_id, BankAccount.default_for_payment.is_(True))
-        .order_by(BankAccount.id)
-    ).first()
 
 
 def invoice_payment_events(

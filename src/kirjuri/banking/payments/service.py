@@ -92,7 +92,7 @@ def payer_account(
         if account is None:
             raise KirjuriError("PAYER_BANK_ACCOUNT_NOT_FOUND", 400, field)
     else:
-        account = repository.default_payment_account(session, company_id=company_id)
+        account = accounts_repository.default_for(session, company_id=company_id, invoices=False)
         if account is None:
             raise KirjuriError("PAYER_BANK_ACCOUNT_REQUIRED", 400, field)
     if not _allows(account, salary=salary):
