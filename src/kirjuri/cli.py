@@ -202,15 +202,25 @@ def worker(
 
 @app.command()
 def purge() -> None:
-    """Housekeeping: forget idempotency keys past their 24 h and mark expired MFA transactions.
-    Run it from cron (the worker of the webhooks issue will run it on a schedule)."""
-    from kirjuri.api.idempotency import purge_expired
+    """Housekeeping once (`kirjuri worker` does it on a schedule): forget idempotency keys past their
+    TTL and webhook deliveries past their retention, and mark expired MFA transactions."""
+    from kirjuri.db.engine import make_engine, make_session_factory
     from kirjuri.mfa import service as mfa_service
+    from kirjuri.webhooks.worker import housekeeping
 
-    with unit_of_work() as session:
-        keys = purge_expired(session, ttl_hours=get_settings().idempotency_ttl_hours)
-        expired = mfa_service.expire_due(session)
-    console.print(f"purged {keys} idempotency records, expired {expired} MFA transactions")
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine)
+    try:
+        keys, deliveries = housekeeping(factory, settings)
+        with factory() as session:
+            expired = mfa_service.expire_due(session)
+            session.commit()
+    finally:
+        engine.dispose()
+    console.print(
+        f"purged {keys} idempotency records and {deliveries} webhook deliveries, expired {expired} MFA transactions"
+    )
 
 
 @apikey_app.command("create")

@@ -136,6 +136,22 @@ def test_none_authentication_is_not_signed_and_client_secret_signs(
     assert Verifier(secret).verify(own.body, own.headers)["payload"] == {"id": 5}
 
 
+def test_an_unreadable_secret_fails_only_the_signed_hook(
+    client: TestClient, tenant: Tenant, session_factory: sessionmaker[Session], settings: Settings, http: httpx.Client
+) -> None:
+    """After the server key changed, an HMAC hook's stored secret cannot be read: that attempt fails
+    (`WEBHOOK_SECRET_UNREADABLE`); an unsigned hook needs no secret and is still delivered."""
+    changed = Receiving(sandbox=True, server_secret="another-server-key-" + "x" * 32)
+    with receiver() as got:
+        signed = _hook(client, tenant, got.url + "/signed", [catalogue.PAYMENT_UPDATED])
+        _hook(client, tenant, got.url + "/none", [catalogue.PAYMENT_UPDATED], authenticationType="NONE")
+        _emit(session_factory, tenant, catalogue.PAYMENT_UPDATED, {"id": 6})
+        _round(session_factory, tenant, http, settings, receiving=changed)
+    assert [m.path for m in got.received] == ["/hook/none"]
+    listed = client.get(f"/api/kirjuri/webhooks/{signed}/deliveries", headers=tenant.headers).json()
+    assert listed["results"][0]["attempts"][0]["error"] == "WEBHOOK_SECRET_UNREADABLE"
+
+
 def test_events_before_the_subscription_and_without_subscribers_are_dropped(
     client: TestClient, tenant: Tenant, session_factory: sessionmaker[Session], settings: Settings, http: httpx.Client
 ) -> None:

@@ -219,9 +219,7 @@ def _pinned(url: str, address: str) -> tuple[str, str, str]:
     return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")), host_header, host
 
 
-def send(
-    http: httpx.Client, *, message: _Message, message_id: str, receiving: Receiving, server_secret: str
-) -> Outcome:
+def send(http: httpx.Client, *, message: _Message, message_id: str, receiving: Receiving) -> Outcome:
     """One attempt: check the receiver now, POST the signed body, read a short excerpt back."""
     started = clock.now()
     began = time.monotonic()
@@ -234,16 +232,13 @@ def send(
         found = addresses.checked(message.url, sandbox=receiving.sandbox, resolver=receiving.resolver)
     except KirjuriError as exc:
         return done(None, exc.code)
-    try:
-        secret = secretbox.decrypt(message.secret_encrypted, server_secret=server_secret)
-    except secretbox.SecretUnreadable:
-        return done(None, "WEBHOOK_SECRET_UNREADABLE")
-    headers = signed_headers(
-        message_id=message_id,
-        secret=secret if message.authentication_type == rules.HMAC else None,
-        body=message.body,
-        at=started,
-    )
+    secret = None
+    if message.authentication_type == rules.HMAC:  # only a signed message needs its secret
+        try:
+            secret = secretbox.decrypt(message.secret_encrypted, server_secret=receiving.server_secret)
+        except secretbox.SecretUnreadable:
+            return done(None, "WEBHOOK_SECRET_UNREADABLE")
+    headers = signed_headers(message_id=message_id, secret=secret, body=message.body, at=started)
     target, host_header, tls_name = _pinned(message.url, found[0])
     headers["host"] = host_header
     extensions = {"sni_hostname": tls_name} if target.startswith("https") else {}
@@ -323,9 +318,7 @@ def deliver(
     message = _message(factory, claim)
     if message is None:
         return None
-    outcome = send(
-        http, message=message, message_id=claim.delivery_id, receiving=receiving, server_secret=receiving.server_secret
-    )
+    outcome = send(http, message=message, message_id=claim.delivery_id, receiving=receiving)
     return record(factory, claim, outcome, random_unit=random_unit)
 
 

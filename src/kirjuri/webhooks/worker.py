@@ -36,6 +36,17 @@ HOUSEKEEPING_EVERY = 300.0  # seconds
 SessionFactory = Callable[[], Session]
 
 
+def housekeeping(factory: SessionFactory, settings: Settings) -> tuple[int, int]:
+    """Forget idempotency keys past their TTL and webhook deliveries past their retention (the
+    worker's every `HOUSEKEEPING_EVERY`, and `kirjuri purge`); (keys, deliveries) removed."""
+    from kirjuri.api.idempotency import purge_expired
+
+    with factory() as session:
+        keys = purge_expired(session, ttl_hours=settings.idempotency_ttl_hours)
+        session.commit()
+    return keys, delivery.purge_finished(factory)
+
+
 @dataclass
 class Worker:
     factory: SessionFactory
@@ -77,12 +88,7 @@ class Worker:
         return attempts
 
     def _housekeeping(self) -> None:
-        from kirjuri.api.idempotency import purge_expired
-
-        with self.factory() as session:
-            purge_expired(session, ttl_hours=self.settings.idempotency_ttl_hours)
-            session.commit()
-        delivery.purge_finished(self.factory)
+        housekeeping(self.factory, self.settings)
 
     def _invoice_mail(self) -> None:
         host = self.settings.smtp_host
