@@ -182,7 +182,7 @@ def test_poll_scopes_by_company_user_and_kind(
         service.poll(db, company_id=other_tenant.company_id, user_id=other_tenant.user_id, transaction_id=tx.id)
     assert _code(caught) == ("NOT_FOUND", 404)
     with pytest.raises(KirjuriError) as caught:
-        service.poll(db, company_id=tenant.company_id, user_id=tenant.user_id, transaction_id=tx.id, kind="PAYMENT")
+        service.poll(db, company_id=tenant.company_id, user_id=tenant.user_id, transaction_id=tx.id, kinds=("PAYMENT",))
     assert _code(caught) == ("NOT_FOUND", 404)
     with pytest.raises(KirjuriError) as caught:
         service.poll(db, company_id=tenant.company_id, user_id=colleague.user_id, transaction_id=tx.id)

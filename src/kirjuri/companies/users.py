@@ -112,7 +112,7 @@ def confirm_user_update(transaction_id: TransactionId, principal: CurrentPrincip
         company_id=principal.company_id,
         user_id=principal.user_id,
         transaction_id=transaction_id,
-        kind=service.USER_UPDATE,
+        kinds=(service.USER_UPDATE,),
     )
     if transaction.status == mfa_rules.PENDING:
         return WireResponse(to_plain(InfoMessage(message=mfa_rules.PENDING_MESSAGE)), status_code=202)

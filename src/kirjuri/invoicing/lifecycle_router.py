@@ -185,7 +185,7 @@ def confirm_payment_event_removal(
         company_id=principal.company_id,
         user_id=principal.user_id,
         transaction_id=transaction_id,
-        kind=payments.REMOVE_PAYMENT_EVENT,
+        kinds=(payments.REMOVE_PAYMENT_EVENT,),
     )
     if transaction.status == mfa_rules.PENDING:
         return WireResponse(to_plain(InfoMessage(message=mfa_rules.PENDING_MESSAGE)), status_code=202)

@@ -13,7 +13,7 @@ a handler applies `transaction.payload` and returns the wire `MfaTransactionResu
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -100,15 +100,15 @@ def reject(session: Session, *, transaction_id: str, user_id: int) -> MfaTransac
 
 
 def poll(
-    session: Session, *, company_id: int, user_id: int, transaction_id: str, kind: str | None = None
+    session: Session, *, company_id: int, user_id: int, transaction_id: str, kinds: Collection[str] | None = None
 ) -> MfaTransaction:
     """The transaction as the API shows it: PENDING (202) or CONFIRMED (200); otherwise the error.
 
-    404 when it is unknown, of another company or (with `kind`) of another kind; 403 when it is
+    404 when it is unknown, of another company or (with `kinds`) of another kind; 403 when it is
     another user's; 406 rejected; 408 expired.
     """
     transaction = repository.get(session, company_id=company_id, transaction_id=transaction_id)
-    if transaction is None or (kind is not None and transaction.kind != kind):
+    if transaction is None or (kinds is not None and transaction.kind not in kinds):
         raise not_found("transactionIdentifier")
     if transaction.user_id != user_id:
         raise KirjuriError("MFA_TRANSACTION_OF_ANOTHER_USER", 403, "transactionIdentifier")

@@ -18,25 +18,24 @@ filters and answers an empty page.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Path, Query
 from starlette.responses import Response
 
 from kirjuri.api.paging import Paging
-from kirjuri.api.schemas import ErrorMessages, InfoMessage, SearchResultMetaData, error_responses
+from kirjuri.api.schemas import InfoMessage, SearchResultMetaData, error_responses
 from kirjuri.api.session import DbSession
 from kirjuri.api.wire import WireResponse, to_plain
 from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router, requires, requires_any
 from kirjuri.banking.payments import repository, rules, service
 from kirjuri.banking.payments import schemas as wire
 from kirjuri.banking.payments.salary import router as salary_router
-from kirjuri.core.errors import KirjuriError, check_date_range, not_found
+from kirjuri.core.errors import KirjuriError, check_date_range
 from kirjuri.core.ids import path_id
 from kirjuri.core.money import from_minor, plain
 from kirjuri.core.paging import PageMeta
 from kirjuri.invoicing import access
-from kirjuri.mfa import repository as mfa_repository
 from kirjuri.mfa import rules as mfa_rules
 from kirjuri.mfa import service as mfa_service
 from kirjuri.mfa.schemas import MfaTransactionResult
@@ -49,7 +48,7 @@ Reader = Annotated[Principal, Depends(requires_any(service.PAYMENT_RIGHT, servic
 Payer = Annotated[Principal, Depends(requires(service.PAYMENT_RIGHT, write=True))]
 Transferrer = Annotated[Principal, Depends(requires(service.DIRECT_TRANSFER_RIGHT, write=True))]
 PaymentIdPath = Annotated[int, Path(alias="paymentId")]
-_MFA_ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorMessages} for s in (403, 404, 406, 408, 409)}
+_MFA_ERRORS = error_responses(403, 404, 406, 408, 409)
 PAYMENT_KINDS = (
     rules.CREATE_INVOICE_PAYMENTS,
     rules.CREATE_DIRECT_TRANSFERS,
@@ -233,11 +232,12 @@ def confirm_payments(
     """Deprecated: the outcome of a payment transaction (create, cancel, delete), as `GET
     /mfatransactionresult/{id}`: 202 waiting, 200 done, 406 rejected, 408 expired; 404 when the
     transaction is not a payment one."""
-    found = mfa_repository.get(session, company_id=principal.company_id, transaction_id=transaction_id)
-    if found is None or found.kind not in PAYMENT_KINDS:
-        raise not_found("transactionIdentifier")
     transaction = mfa_service.poll(
-        session, company_id=principal.company_id, user_id=principal.user_id, transaction_id=transaction_id
+        session,
+        company_id=principal.company_id,
+        user_id=principal.user_id,
+        transaction_id=transaction_id,
+        kinds=PAYMENT_KINDS,
     )
     if transaction.status == mfa_rules.PENDING:
         return WireResponse(to_plain(InfoMessage(message=mfa_rules.PENDING_MESSAGE)), status_code=202)

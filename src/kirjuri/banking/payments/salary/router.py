@@ -10,13 +10,13 @@ The payments router includes these routes before its `/payments/{paymentId}` one
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Path, Query
 from starlette.responses import Response
 
 from kirjuri.api.paging import Paging
-from kirjuri.api.schemas import ErrorMessages, InfoMessage, SearchResultMetaData, error_responses
+from kirjuri.api.schemas import InfoMessage, SearchResultMetaData, error_responses
 from kirjuri.api.session import DbSession
 from kirjuri.api.wire import WireResponse, to_plain
 from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router, requires
@@ -24,9 +24,8 @@ from kirjuri.banking.payments import schemas as payment_wire
 from kirjuri.banking.payments import service as payments
 from kirjuri.banking.payments.salary import rules, service
 from kirjuri.banking.payments.salary import schemas as wire
-from kirjuri.core.errors import check_date_range, not_found
+from kirjuri.core.errors import check_date_range
 from kirjuri.core.ids import path_id
-from kirjuri.mfa import repository as mfa_repository
 from kirjuri.mfa import rules as mfa_rules
 from kirjuri.mfa import service as mfa_service
 from kirjuri.mfa.schemas import MfaTransactionResult
@@ -38,7 +37,7 @@ SalaryReader = Annotated[Principal, Depends(requires(payments.SALARY_RIGHT))]
 SalaryPayer = Annotated[Principal, Depends(requires(payments.SALARY_RIGHT, write=True))]
 ListIdPath = Annotated[int, Path(alias="paymentListId")]
 SALARY_KINDS = (rules.CREATE_SALARY_PAYMENTS, rules.CANCEL_SALARY_PAYMENTS)
-_MFA_ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorMessages} for s in (403, 404, 406, 408, 409)}
+_MFA_ERRORS = error_responses(403, 404, 406, 408, 409)
 
 
 @router.get(
@@ -140,11 +139,12 @@ def confirm_direct_salary_payments(
     """Deprecated: the outcome of a salary payment transaction (create, cancel), as `GET
     /mfatransactionresult/{id}`: 202 waiting, 200 done (the list created, or the cancel's
     message), 406 rejected, 408 expired; 404 when it is not a salary payment transaction."""
-    found = mfa_repository.get(session, company_id=principal.company_id, transaction_id=transaction_id)
-    if found is None or found.kind not in SALARY_KINDS:
-        raise not_found("transactionIdentifier")
     transaction = mfa_service.poll(
-        session, company_id=principal.company_id, user_id=principal.user_id, transaction_id=transaction_id
+        session,
+        company_id=principal.company_id,
+        user_id=principal.user_id,
+        transaction_id=transaction_id,
+        kinds=SALARY_KINDS,
     )
     if transaction.status == mfa_rules.PENDING:
         return WireResponse(to_plain(InfoMessage(message=mfa_rules.PENDING_MESSAGE)), status_code=202)
