@@ -127,13 +127,14 @@ def requires(right: str, *, write: bool = False) -> Callable[..., Principal]:
     return dependency
 
 
-def requires_any(*rights: str) -> Callable[..., Principal]:
-    """Dependency: the principal, when it holds any of `rights` at viewing level or better."""
+def requires_any(*rights: str, write: bool = False) -> Callable[..., Principal]:
+    """Dependency: the principal, when it holds any of `rights` at viewing level or better (at
+    ALL_RIGHTS with `write`)."""
     for right in rights:
         rights_rules.level_of({}, right)  # unknown rights fail at import time, not per request
 
     def dependency(principal: CurrentPrincipal) -> Principal:
-        if not rights_rules.allows_any(principal.rights, rights, write=False):
+        if not rights_rules.allows_any(principal.rights, rights, write=write):
             raise forbidden("INSUFFICIENT_RIGHTS")
         return principal
 

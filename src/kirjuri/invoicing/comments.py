@@ -46,7 +46,7 @@ from kirjuri.companies.settings import CIRCULATION
 from kirjuri.core import clock
 from kirjuri.core.errors import KirjuriError, not_found
 from kirjuri.db.counters import next_value
-from kirjuri.invoicing import access, lifecycle
+from kirjuri.invoicing import access, events
 from kirjuri.invoicing.lifecycle_schemas import (
     Comment,
     CommentWithTaggedUsers,
@@ -149,7 +149,7 @@ def add_comment(session: Session, *, invoice: Invoice, user_id: int, text: str) 
         id=next_value(session, company_id=invoice.company_id, name="invoice_comment"),
         invoice_id=invoice.id,
         user_id=user_id,
-        author=lifecycle.actor_name(session, company_id=invoice.company_id, user_id=user_id),
+        author=events.actor_name(session, company_id=invoice.company_id, user_id=user_id),
         comment=text,
         at=clock.now(),
     )

@@ -10,11 +10,23 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kirjuri.companies import repository as companies_repository
 from kirjuri.core import clock
 from kirjuri.db.counters import next_value
 from kirjuri.invoicing.models import Invoice, InvoiceEvent
 
 SYSTEM = "Kirjuri"
+
+
+def actor_name(session: Session, *, company_id: int, user_id: int | None) -> str:
+    """How a user is named in the audit trail and on comments: "First Last" (the system when
+    there is no user or they left the company)."""
+    if user_id is None:
+        return SYSTEM
+    user = companies_repository.member(session, company_id=company_id, user_id=user_id)
+    if user is None:
+        return SYSTEM
+    return f"{user.first_name} {user.last_name}".strip() or user.username
 
 
 def record(

@@ -65,7 +65,6 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from kirjuri.companies import repository as companies_repository
 from kirjuri.core import clock
 from kirjuri.core.errors import KirjuriError, forbidden
 from kirjuri.invoicing import access, circulation, events, transitions
@@ -135,17 +134,6 @@ def receipt_status(invoice_status: str) -> str:
     return RECEIPT_STATUS[invoice_status]
 
 
-def actor_name(session: Session, *, company_id: int, user_id: int | None) -> str:
-    """How a user is named in the audit trail and on comments: "First Last" (the system when
-    there is no user or they left the company)."""
-    if user_id is None:
-        return events.SYSTEM
-    user = companies_repository.member(session, company_id=company_id, user_id=user_id)
-    if user is None:
-        return events.SYSTEM
-    return f"{user.first_name} {user.last_name}".strip() or user.username
-
-
 # --- the one way a status changes ---------------------------------------------------------------
 
 
@@ -187,7 +175,7 @@ def record(
         session,
         invoice=invoice,
         action=action,
-        actor=actor_name(session, company_id=invoice.company_id, user_id=user_id),
+        actor=events.actor_name(session, company_id=invoice.company_id, user_id=user_id),
         user_id=user_id,
         details=details,
         sent_document_id=sent_document_id,

@@ -625,11 +625,6 @@ def _vat_line_rows(invoice: Invoice, lines: Sequence[VatLine]) -> list[InvoiceVa
     ]
 
 
-def _actor(session: Session, *, company_id: int, user_id: int | None) -> str:
-    user = companies.member(session, company_id=company_id, user_id=user_id) if user_id is not None else None
-    return f"{user.first_name} {user.last_name}" if user is not None else events.SYSTEM
-
-
 def create_invoice(
     session: Session,
     *,
@@ -687,7 +682,7 @@ def _create(
     if generate is not None and generate.kind is None:
         generate = _Generate(_reference_setting(session, company_id))
     if actor is None:
-        actor = _actor(session, company_id=company_id, user_id=user_id)
+        actor = events.actor_name(session, company_id=company_id, user_id=user_id)
     is_offer = body.type == SALES_ORDER and bool(body.is_offer)
     series = numbers.series_of(body.type, is_offer=is_offer)
     now = clock.now()
@@ -787,9 +782,7 @@ def replace_invoice(
     session.flush()
     if checked.plan is not None:
         accounting.rebook(session, invoice=invoice, plan=checked.plan)
-    events.record(
-        session, invoice=invoice, action=UPDATED, actor=_actor(session, company_id=company_id, user_id=user_id),
-        user_id=user_id,
-    )  # fmt: skip
+    actor = events.actor_name(session, company_id=company_id, user_id=user_id)
+    events.record(session, invoice=invoice, action=UPDATED, actor=actor, user_id=user_id)
     session.flush()
     return invoice

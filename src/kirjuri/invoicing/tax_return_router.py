@@ -21,8 +21,7 @@ from starlette.responses import Response
 from kirjuri.api.schemas import WireModel, error_responses
 from kirjuri.api.session import DbSession
 from kirjuri.api.versioning import with_etag
-from kirjuri.auth.dependencies import CurrentPrincipal, Principal, api_router
-from kirjuri.core.errors import forbidden
+from kirjuri.auth.dependencies import Principal, api_router, requires_any
 from kirjuri.invoicing import schemas, service, tax_returns
 
 router = api_router()
@@ -43,13 +42,7 @@ class TaxReturnPeriod(WireModel):
     end_date: date | None = None
 
 
-def _maker(principal: CurrentPrincipal) -> Principal:
-    if not any(principal.can(right, write=True) for right in RIGHTS):
-        raise forbidden("INSUFFICIENT_RIGHTS")
-    return principal
-
-
-Maker = Annotated[Principal, Depends(_maker)]
+Maker = Annotated[Principal, Depends(requires_any(*RIGHTS, write=True))]
 
 
 @router.post(

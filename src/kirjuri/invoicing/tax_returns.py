@@ -209,11 +209,6 @@ def _document(*, period: TaxPeriod, due: date, currency: str, amount: Decimal) -
     return wire.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"invoice_rows"})
 
 
-def _actor(session: Session, *, company_id: int, user_id: int) -> str:
-    user = companies.member(session, company_id=company_id, user_id=user_id)
-    return f"{user.first_name} {user.last_name}" if user is not None else events.SYSTEM
-
-
 def generate_tax_return(session: Session, *, company_id: int, user_id: int, request: PeriodRequest) -> Invoice:
     """The PERIODIC_TAX_RETURN of the requested period of the company's VAT reporting period:
     created, or (unpaid) replaced; see the module docstring."""
@@ -273,7 +268,7 @@ def generate_tax_return(session: Session, *, company_id: int, user_id: int, requ
         session,
         invoice=invoice,
         action=CREATED if existing is None else UPDATED,
-        actor=_actor(session, company_id=company_id, user_id=user_id),
+        actor=events.actor_name(session, company_id=company_id, user_id=user_id),
         user_id=user_id,
     )
     session.flush()

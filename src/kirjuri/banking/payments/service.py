@@ -53,6 +53,7 @@ from kirjuri.core import clock
 from kirjuri.core.errors import KirjuriError, not_found
 from kirjuri.core.money import from_minor, plain, round_money, to_minor
 from kirjuri.db.counters import next_value
+from kirjuri.invoicing import events as invoice_events
 from kirjuri.invoicing import lifecycle, references, transitions
 from kirjuri.invoicing import repository as invoicing_repository
 from kirjuri.invoicing.lifecycle_schemas import InvoiceTransactionAction
@@ -565,6 +566,6 @@ def to_row_info(session: Session, payment: Payment) -> wire.PaymentRowInfo:
         message=payment.message if payment.message is not None else payment.reference,
         receiver_account=payment.recipient_iban,
         receiver_bic=payment.recipient_bic,
-        created_by=lifecycle.actor_name(session, company_id=payment.company_id, user_id=payment.created_by),
+        created_by=invoice_events.actor_name(session, company_id=payment.company_id, user_id=payment.created_by),
         status=wire.PaymentStatus(payment.status),
     )
