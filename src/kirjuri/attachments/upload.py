@@ -18,7 +18,7 @@ Invariants:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import anyio.to_thread
 from pydantic import ValidationError
@@ -33,9 +33,6 @@ from kirjuri.attachments import rules
 from kirjuri.attachments.schemas import Attachment
 from kirjuri.attachments.storage import FileStore, StagedFile
 from kirjuri.core.errors import ErrorItem, KirjuriError
-
-if TYPE_CHECKING:
-    pass
 
 BODY_LIMIT = rules.MAX_FILE_BYTES + rules.MULTIPART_SLACK
 # The route's own limit (`KirjuriRoute.max_body_size`): what this endpoint may ever read,

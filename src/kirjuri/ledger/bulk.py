@@ -43,9 +43,10 @@ from sqlalchemy.orm import Session
 
 from kirjuri.core import clock
 from kirjuri.core.errors import ErrorItem, KirjuriError
-from kirjuri.db.counters import next_value
+from kirjuri.db.counters import next_value, take_gap_free
 from kirjuri.ledger import balances, fiscal, rules, vatrows
 from kirjuri.ledger.models import FiscalYear, LedgerAccount, LedgerReceipt, LedgerTransaction, TrackingPeriod
+from kirjuri.ledger.service import receipt_counter
 
 # Receipt types and statuses a bulk load may write. Invoice receipts belong to invoices; they are
 # not loaded this way.
@@ -251,17 +252,16 @@ def bulk_post(
     calendar = _calendar(session, company_id=company_id)
     periods = _validate(batch, calendar, _active_accounts(session, company_id=company_id))
 
-    # Counters in the service's order (numbers, receipts, invoices, transactions) so a bulk load
-    # and a request never wait on each other's counter rows in opposite orders.
+    # The years' receipt numbers in the one lock order of `db.counters` (a bulk load and a request
+    # never wait on each other's counter rows in opposite orders); plain ids take no lock.
     per_year: dict[int, int] = defaultdict(int)
     for period in periods:
         per_year[period.fiscal_year_id] += 1
-    next_number: dict[int, int] = {}
-    numbers: dict[int, range] = {}
-    for year_id in sorted(per_year):
-        first = next_value(session, company_id=company_id, name=f"receipt_number:{year_id}", count=per_year[year_id])
-        next_number[year_id] = first
-        numbers[year_id] = range(first, first + per_year[year_id])
+    taken = take_gap_free(
+        session, company_id=company_id, counts={receipt_counter(year): n for year, n in per_year.items()}
+    )
+    next_number = {year: taken[receipt_counter(year)] for year in per_year}
+    numbers = {year: range(first, first + per_year[year]) for year, first in next_number.items()}
     count = len(batch)
     postings = sum(len(r.rows) for r in batch)
     first_receipt = next_value(session, company_id=company_id, name="ledger_receipt", count=count)

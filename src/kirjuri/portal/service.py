@@ -192,9 +192,8 @@ class CompanyWebhooks:
 def webhooks_of_user(session: Session, *, user_id: int) -> list[CompanyWebhooks]:
     """Webhooks and recent deliveries of the user's companies where they may view company settings."""
     found: list[CompanyWebhooks] = []
-    for company in companies_repository.companies_of_user(session, user_id=user_id):
-        member = companies_repository.membership(session, company_id=company.id, user_id=user_id)
-        if member is None or not rights_rules.allows(member.rights or {}, WEBHOOKS_RIGHT, write=False):
+    for company, member in repository.memberships_of_user(session, user_id=user_id):
+        if not rights_rules.allows(member.rights or {}, WEBHOOKS_RIGHT, write=False):
             continue
         found.append(
             CompanyWebhooks(

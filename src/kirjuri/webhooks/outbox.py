@@ -3,7 +3,7 @@
 Invariants: `emit` adds exactly one row (`WebhookEvent`) to the caller's session and nothing
 else — no query, no flush, no cache — so it costs one INSERT at the caller's next flush or
 commit, commits with the change and vanishes with its rollback. Fanning the event out to the
-company's subscriptions is the worker's job (`webhooks.dispatch`), so a company without
+company's subscriptions is the worker's job (`webhooks.delivery.fan_out`), so a company without
 subscriptions pays only that INSERT, and subscriptions are read where they are current.
 """
 

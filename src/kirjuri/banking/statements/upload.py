@@ -21,7 +21,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 import anyio.to_thread
 from python_multipart.exceptions import FormParserError
@@ -31,9 +31,6 @@ from starlette.requests import ClientDisconnect, Request
 from kirjuri.api.multipart import PartReader, declared_length, drain, malformed
 from kirjuri.banking.xml import MAX_BANK_FILE_BYTES, too_large
 from kirjuri.core.errors import KirjuriError
-
-if TYPE_CHECKING:
-    pass
 
 MULTIPART_SLACK = 64 * 1024
 BODY_LIMIT = MAX_BANK_FILE_BYTES + MULTIPART_SLACK
