@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from kirjuri.banking.accounts import rules
 from kirjuri.banking.accounts.models import BankAccount
 from kirjuri.companies.models import Company
 from kirjuri.core.errors import not_found
@@ -27,9 +28,9 @@ def get(session: Session, *, company_id: int, account_id: int, lock: bool = Fals
 
 def by_iban(session: Session, *, company_id: int, iban: str) -> BankAccount | None:
     """The company's account with this IBAN, given in any spacing or case."""
-    electronic = "".join(iban.split()).upper()
+    compact = rules.electronic(iban)
     return session.scalars(
-        select(BankAccount).where(BankAccount.company_id == company_id, BankAccount.iban == electronic)
+        select(BankAccount).where(BankAccount.company_id == company_id, BankAccount.iban == compact)
     ).one_or_none()
 
 

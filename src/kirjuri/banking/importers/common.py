@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
+from kirjuri.banking.accounts.rules import electronic
 from kirjuri.core.errors import ErrorItem, KirjuriError
 
 FIELD = "file"
@@ -90,7 +91,7 @@ def currency(text: str | None, where: str) -> str:
 def iban(text: str | None, where: str) -> str:
     """An IBAN in electronic form (no spaces, upper case) whose check digits and national format
     schwifty accepts (`INVALID_IBAN`)."""
-    value = "".join((text or "").split()).upper()
+    value = electronic(text or "")
     if not value:
         raise Problem("MISSING_ELEMENT", where)
     try:

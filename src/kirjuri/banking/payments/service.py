@@ -39,12 +39,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from schwifty import BIC, IBAN
-from schwifty.exceptions import SchwiftyException
 from sqlalchemy.orm import Session
 
 from kirjuri.api.versioning import same_instant
 from kirjuri.banking.accounts import repository as accounts_repository
+from kirjuri.banking.accounts import rules as accounts_rules
 from kirjuri.banking.accounts.models import BankAccount
 from kirjuri.banking.payments import repository, rules
 from kirjuri.banking.payments import schemas as wire
@@ -104,19 +103,13 @@ def payer_account(
 
 
 def iban(value: str, *, field: str) -> str:
-    try:
-        return str(IBAN(value).compact)
-    except SchwiftyException:
-        raise KirjuriError("INVALID_IBAN", 400, field) from None
+    """A recipient's IBAN, compact (`banking.accounts.rules.parse_iban`)."""
+    return str(accounts_rules.parse_iban(value, field).compact)
 
 
 def bic(value: str | None, *, field: str) -> str | None:
-    if not value or not value.strip():
-        return None
-    try:
-        return str(BIC(value.strip()).compact)
-    except SchwiftyException:
-        raise KirjuriError("INVALID_BIC", 400, field) from None
+    """A recipient's BIC, compact, or none when empty (`banking.accounts.rules.check_bic`)."""
+    return accounts_rules.check_bic(value, field) if value and value.strip() else None
 
 
 def remittance(

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from kirjuri.banking.payments import repository, rules
 from kirjuri.banking.records import BankEntry
+from kirjuri.banking.statements import rules as statement_rules
 from kirjuri.core import clock
-from kirjuri.core.ids import INT32_MAX
 from kirjuri.core.money import from_minor, to_minor
 from kirjuri.invoicing import payments as invoice_payments
 from kirjuri.invoicing import repository as invoicing_repository
@@ -28,18 +28,10 @@ from kirjuri.invoicing.lifecycle_schemas import PaymentEventType
 from kirjuri.webhooks import catalogue, outbox
 
 
-def _payment_id(entry: BankEntry) -> int | None:
-    text = (entry.end_to_end_id or "").strip()
-    if not text.isdigit():
-        return None
-    value = int(text)
-    return value if 0 < value <= INT32_MAX else None
-
-
 def settle(session: Session, *, company_id: int, entry: BankEntry, bank_ledger_account: str) -> int | None:
     """The id of the outgoing payment whose end-to-end id `entry` carries, now PAID with its
     invoice, or None when the debit is not one of Kirjuri's payments."""
-    payment_id = _payment_id(entry)
+    payment_id = statement_rules.end_to_end_number(entry.end_to_end_id)
     if payment_id is None or entry.amount >= 0:
         return None
     payment = repository.get(session, company_id=company_id, payment_id=payment_id, lock=True)

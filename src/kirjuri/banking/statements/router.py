@@ -22,6 +22,7 @@ from kirjuri.attachments import repository as attachments
 from kirjuri.attachments.schemas import Attachment, attachment_to_wire
 from kirjuri.auth.dependencies import Principal, api_router, requires
 from kirjuri.banking import allocation
+from kirjuri.banking.accounts import rules as accounts_rules
 from kirjuri.banking.statements import repository, rules, service
 from kirjuri.banking.statements import schemas as wire
 from kirjuri.banking.statements.models import BankStatement, BankStatementEvent
@@ -47,7 +48,7 @@ def electronic(account_number: str | None) -> str | None:
     """An account-number filter in any spacing or case; empty is no filter."""
     if account_number is None or not account_number.strip():
         return None
-    return "".join(account_number.split()).upper()
+    return accounts_rules.electronic(account_number)
 
 
 def _event_out(

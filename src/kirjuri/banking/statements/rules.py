@@ -66,8 +66,10 @@ def settles(entry: BankEntry) -> bool:
 
 
 def end_to_end_number(value: str | None) -> int | None:
-    """The wire's `endToEndId` is an int32: Kirjuri's own payment ids are; anything else is None."""
-    if value is None or not value.isdigit():
+    """The wire's `endToEndId` is an int32: Kirjuri's own payment ids are (the id of the payment a
+    bank entry settles); anything else is None."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()):
         return None
-    number = int(value)
+    number = int(text)
     return number if 0 < number <= INT32_MAX else None
