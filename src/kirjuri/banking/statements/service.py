@@ -95,42 +95,41 @@ def store_statement(
     keys = [rules.entry_key(e) for e in record.entries]
     known = repository.known_keys(session, company_id=company_id, iban=iban, keys=keys)
     stored = Stored(statement=row)
+    fresh: list[tuple[int, BankEntry, str]] = []
     for position, entry in enumerate(record.entries):
         key = rules.entry_key(entry)
         if key in known:
             stored.skipped_events += 1 + len(entry.children)
             continue
         known.add(key)
-        parent = _event(session, company_id=company_id, statement=row, entry=entry, key=key, position=position)
+        fresh.append((position, entry, key))
+    count = sum(1 + len(entry.children) for _position, entry, _key in fresh)
+    first = next_value(session, company_id=company_id, name=EVENT_COUNTER, count=count) if count else 0
+    ids = iter(range(first, first + count))  # the new events' ids, taken as one block
+    for position, entry, key in fresh:
+        parent = _event(row, entry, row_id=next(ids), key=key, position=position)
         stored.new_events.append((parent, entry))
         for index, child in enumerate(entry.children):
-            child_row = _event(
-                session,
-                company_id=company_id,
-                statement=row,
-                entry=child,
-                key=rules.child_key(entry, child, index),
-                position=index,
-                parent_id=parent.id,
-            )
+            child_key = rules.child_key(entry, child, index)
+            child_row = _event(row, child, row_id=next(ids), key=child_key, position=index, parent_id=parent.id)
             stored.new_events.append((child_row, child))
+    session.add_all(event for event, _entry in stored.new_events)
     session.flush()
     return stored
 
 
 def _event(
-    session: Session,
-    *,
-    company_id: int,
     statement: BankStatement,
     entry: BankEntry,
+    *,
+    row_id: int,
     key: str,
     position: int,
     parent_id: int | None = None,
 ) -> BankStatementEvent:
-    row = BankStatementEvent(
-        company_id=company_id,
-        id=next_value(session, company_id=company_id, name=EVENT_COUNTER),
+    return BankStatementEvent(
+        company_id=statement.company_id,
+        id=row_id,
         statement_id=statement.id,
         parent_id=parent_id,
         position=position,
@@ -149,8 +148,6 @@ def _event(
         end_to_end_id=rules.cut(entry.end_to_end_id, rules.REFERENCE_LENGTH),
         add_penal_expense=False,
     )
-    session.add(row)
-    return row
 
 
 # --- allocation -----------------------------------------------------------------------------------
