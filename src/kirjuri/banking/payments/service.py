@@ -282,10 +282,16 @@ def request_direct_transfers(
     )
 
 
-def _removable(session: Session, *, company_id: int, payment_id: int, delete: bool, lock: bool = False) -> Payment:
+def _removable(
+    session: Session, *, company_id: int, payment_id: int, delete: bool, lock: bool = False, can_write: Any = None
+) -> Payment:
+    """The payment when it may be cancelled or deleted: 404 unknown, 403 without the right of its
+    kind (`can_write`, when given) or when it is no longer queued."""
     payment = repository.get(session, company_id=company_id, payment_id=payment_id, lock=lock)
     if payment is None or payment.status == rules.DELETED:
         raise not_found("paymentId")
+    if can_write is not None and not can_write(right_for(payment)):
+        raise KirjuriError("INSUFFICIENT_RIGHTS", 403)
     error = rules.removable_error(status=payment.status, kind=payment.kind, delete=delete)
     if error is not None:
         raise error
@@ -303,12 +309,7 @@ def request_removal(
 ) -> MfaTransaction:
     """`PUT /payments/{id}/cancel` (`delete=False`) or `DELETE /payments/{id}`: 404 unknown, 403
     without the payment kind's right or when it is no longer queued; removed on confirmation."""
-    payment = repository.get(session, company_id=company_id, payment_id=payment_id)
-    if payment is None or payment.status == rules.DELETED:
-        raise not_found("paymentId")
-    if not can_write(right_for(payment)):
-        raise KirjuriError("INSUFFICIENT_RIGHTS", 403)
-    _removable(session, company_id=company_id, payment_id=payment_id, delete=delete)
+    payment = _removable(session, company_id=company_id, payment_id=payment_id, delete=delete, can_write=can_write)
     verb = "Delete" if delete else "Cancel"
     summary = (
         f"{verb} payment {payment.id}: {from_minor(payment.amount_minor):.2f} {payment.currency} "
