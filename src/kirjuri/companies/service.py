@@ -217,11 +217,9 @@ def set_vat_period(session: Session, *, company_id: int, reporting_period: str) 
         raise KirjuriError("INVALID_ENUM_VALUE", 400, "reportingPeriod")
     stored = repository.setting(session, company_id=company_id, name=company_settings.VAT)
     if stored is None:
-        session.add(CompanySetting(company_id=company_id, name=company_settings.VAT, value={}))
-        session.flush()
-        stored = repository.setting(session, company_id=company_id, name=company_settings.VAT)
-    if stored is not None:
-        stored.value = {**stored.value, "reportingPeriod": reporting_period}
+        stored = CompanySetting(company_id=company_id, name=company_settings.VAT, value={})
+        session.add(stored)
+    stored.value = {**stored.value, "reportingPeriod": reporting_period}
     session.flush()
     return reporting_period
 

@@ -210,12 +210,6 @@ def sum_info_many(
     or (orders, offers) as `sums.in_accounting_currency` converts them."""
     company = companies.company(session, company_id)
     home = company.currency if company is not None else "EUR"
-    return _sum_infos(session, company_id=company_id, invoices=invoices, home=home)
-
-
-def _sum_infos(
-    session: Session, *, company_id: int, invoices: Sequence[Invoice], home: str
-) -> dict[int, list[schemas.InvoiceSumInfo]]:
     foreign = [i for i in invoices if i.currency != home]
     booked = accounting.booked_in_accounting_currency(session, company_id=company_id, invoices=foreign)
     unbooked = [i for i in foreign if i.id not in booked]
@@ -637,8 +631,8 @@ def create_invoice(
     """`POST /invoices`: a new invoice (UNFINISHED) with its number, rows, ledger receipt (booked
     types) and a CREATED event. `add_collection_penal_costs` adds nothing yet (see the module
     docstring); `actor`: the user's name when the caller knows it (else it is read)."""
-    penal = add_collection_penal_costs
-    return _create(session, company_id=company_id, user_id=user_id, body=body, penal=penal, actor=actor)[0]
+    del add_collection_penal_costs  # no collection automation setting exists yet
+    return _create(session, company_id=company_id, user_id=user_id, body=body, actor=actor)[0]
 
 
 def create_invoice_wire(
@@ -652,8 +646,8 @@ def create_invoice_wire(
 ) -> tuple[Invoice, schemas.Invoice]:
     """`create_invoice`, and the new invoice as `to_wire` shows it — built from what was just
     written (its rows; a new invoice has no checkers nor attachments), not read back."""
-    penal = add_collection_penal_costs
-    invoice, rows = _create(session, company_id=company_id, user_id=user_id, body=body, penal=penal, actor=actor)
+    del add_collection_penal_costs  # no collection automation setting exists yet
+    invoice, rows = _create(session, company_id=company_id, user_id=user_id, body=body, actor=actor)
     sum_infos = sum_info_many(session, company_id=company_id, invoices=[invoice])
     return invoice, _wire(invoice, rows, [], None, sum_infos)
 
@@ -664,10 +658,8 @@ def _create(
     company_id: int,
     user_id: int,
     body: schemas.Invoice,
-    penal: bool,
     actor: str | None,
 ) -> tuple[Invoice, list[InvoiceRow]]:
-    del penal  # `addCollectionPenalCosts`: no collection automation setting exists yet
     company = _company(session, company_id)
     checked = _check(session, company=company, body=body)
     # Everything that reads or may refuse comes first, then every row is built and written (plain
