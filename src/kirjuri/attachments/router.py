@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
 from kirjuri.api.errors import validation_items
+from kirjuri.api.multipart import too_large
 from kirjuri.api.paging import page_request
 from kirjuri.api.route import too_large_answer
 from kirjuri.api.schemas import SearchResultMetaData, error_responses
@@ -92,7 +93,7 @@ def file_store(request: Request) -> FileStore:
     openapi_extra=UPLOAD_BODY,
     max_body_size=upload.ROUTE_BODY_LIMIT,
 )
-@too_large_answer(upload.too_large())
+@too_large_answer(too_large())
 async def upload_attachment(request: Request, principal: CurrentPrincipal, session: DbSession) -> wire.Attachment:
     """Upload: `multipart/form-data` with part `meta` (JSON Attachment without id) and part `file`.
     At most 10,000,000 bytes (400 `FILE_TOO_LARGE` at `file`). `mimeType` is derived from the

@@ -20,14 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import anyio.to_thread
 from pydantic import ValidationError
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 
 from kirjuri.api.errors import validation_items
-from kirjuri.api.multipart import PartReader, declared_length, drain, malformed
+from kirjuri.api.multipart import PartReader, TooLarge, declared_length, malformed, pump, too_large
 from kirjuri.api.wire import MalformedJson, loads
 from kirjuri.attachments import rules
 from kirjuri.attachments.schemas import Attachment
@@ -40,18 +39,10 @@ BODY_LIMIT = rules.MAX_FILE_BYTES + rules.MULTIPART_SLACK
 ROUTE_BODY_LIMIT = BODY_LIMIT + rules.DRAIN_BYTES
 
 
-def too_large() -> KirjuriError:
-    return KirjuriError("FILE_TOO_LARGE", 400, "file")
-
-
 @dataclass
 class Upload:
     meta: Attachment
     staged: StagedFile
-
-
-class _TooLarge(Exception):
-    pass
 
 
 class _Parts(PartReader):
@@ -82,7 +73,7 @@ class _Parts(PartReader):
         if self._current == "file":
             assert self.staged is not None
             if self.staged.size + (end - start) > rules.MAX_FILE_BYTES:
-                raise _TooLarge
+                raise TooLarge
             self.staged.write(data[start:end])
         elif self._current == "meta":
             assert self.meta is not None
@@ -133,28 +124,7 @@ async def _parse(request: Request, boundary: bytes, parts: _Parts) -> None:
         parser = MultipartParser(boundary, parts.callbacks())
     except FormParserError as exc:  # a boundary longer than the standard allows
         raise malformed("Content-Type") from exc
-    stream = request.stream()
-    received = 0
-    try:
-        async for chunk in stream:
-            received += len(chunk)
-            if received > BODY_LIMIT:
-                raise too_large()
-            # Parsing, hashing and writing happen off the event loop.
-            await anyio.to_thread.run_sync(parser.write, chunk)
-    except ClientDisconnect as exc:
-        raise KirjuriError("INCOMPLETE_BODY", 400) from exc
-    except (_TooLarge, FormParserError, KirjuriError) as exc:
-        # Refused mid-body: drop what was staged now, then let the client finish sending.
-        parts.discard()
-        await drain(stream, received, limit=ROUTE_BODY_LIMIT)
-        if isinstance(exc, _TooLarge):
-            raise too_large() from None
-        if isinstance(exc, FormParserError):
-            raise malformed() from exc
-        raise
-    finally:
-        await stream.aclose()
+    await pump(request, parser.write, body_limit=BODY_LIMIT, route_limit=ROUTE_BODY_LIMIT, on_refuse=parts.discard)
     if not parts.ended:
         raise malformed()
 

@@ -26,10 +26,10 @@ from typing import IO
 import anyio.to_thread
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 
-from kirjuri.api.multipart import PartReader, declared_length, drain, malformed
-from kirjuri.banking.xml import MAX_BANK_FILE_BYTES, too_large
+from kirjuri.api.multipart import PartReader, TooLarge, declared_length, malformed, pump, too_large
+from kirjuri.banking.xml import MAX_BANK_FILE_BYTES
 from kirjuri.core.errors import KirjuriError
 
 MULTIPART_SLACK = 64 * 1024
@@ -52,10 +52,6 @@ class BankUpload:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class _Sink:
     """Where file bytes go: counted, bounded, spooled."""
 
@@ -65,7 +61,7 @@ class _Sink:
 
     def write(self, data: bytes) -> None:
         if self.size + len(data) > MAX_BANK_FILE_BYTES:
-            raise _TooLarge
+            raise TooLarge
         self.size += len(data)
         self.spool.write(data)
 
@@ -149,7 +145,7 @@ async def read_bank_upload(request: Request, *, check: FieldCheck | None = None)
                 parser = MultipartParser(boundary, parts.callbacks())
             except FormParserError as exc:
                 raise malformed("Content-Type") from exc
-            await _stream(request, parser.write)
+            await pump(request, parser.write, body_limit=BODY_LIMIT, route_limit=ROUTE_BODY_LIMIT)
             if not parts.ended:
                 raise malformed()
             if not parts.seen_file:
@@ -159,33 +155,10 @@ async def read_bank_upload(request: Request, *, check: FieldCheck | None = None)
         else:
             if check is not None:
                 await anyio.to_thread.run_sync(check, {})
-            await _stream(request, sink.write)
+            await pump(request, sink.write, body_limit=BODY_LIMIT, route_limit=ROUTE_BODY_LIMIT)
             filename, fields = None, {}
         if sink.size == 0:
             raise KirjuriError("EMPTY_FILE", 400, "file")
         return BankUpload(await anyio.to_thread.run_sync(sink.read_all), filename, fields)
     finally:
         sink.close()
-
-
-async def _stream(request: Request, write: object) -> None:
-    assert callable(write)
-    stream = request.stream()
-    received = 0
-    try:
-        async for chunk in stream:
-            received += len(chunk)
-            if received > BODY_LIMIT:
-                raise _TooLarge
-            await anyio.to_thread.run_sync(write, chunk)
-    except ClientDisconnect as exc:
-        raise KirjuriError("INCOMPLETE_BODY", 400) from exc
-    except (_TooLarge, FormParserError, KirjuriError) as exc:
-        await drain(stream, received, limit=ROUTE_BODY_LIMIT)
-        if isinstance(exc, _TooLarge):
-            raise too_large() from None
-        if isinstance(exc, FormParserError):
-            raise malformed() from exc
-        raise
-    finally:
-        await stream.aclose()
