@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kirjuri.banking.statements.models import BankStatement, BankStatementEvent
 from kirjuri.core.ids import INT32_MAX
 from kirjuri.core.paging import Order, PageMeta, PageRequest
+from kirjuri.db.paging import fetch_page
 
 
 def _valid(value: int) -> bool:
@@ -85,19 +86,10 @@ def search(
         stmt = stmt.where(BankStatement.start_date <= filters.end_date)
     if filters.iban is not None:
         stmt = stmt.where(BankStatement.account_iban == filters.iban)
-    total = session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     direction = order_by_id if order_by_id is not None else order_by_start
-    descending = direction is Order.DESC
-    if page.previous_id:
-        stmt = stmt.where(BankStatement.id < page.previous_id if descending else BankStatement.id > page.previous_id)
-    id_order = BankStatement.id.desc() if descending else BankStatement.id.asc()
-    if order_by_id is None:
-        start_order = BankStatement.start_date.desc() if descending else BankStatement.start_date.asc()
-        stmt = stmt.order_by(start_order, id_order)
-    else:
-        stmt = stmt.order_by(id_order)
-    rows = list(session.scalars(stmt.limit(page.size).offset(page.offset)))
-    return rows, PageMeta(page_number=page.page, page_size=page.size, result_count=len(rows), total_count=total)
+    if order_by_id is None:  # by start date first; `fetch_page` adds the id in the same direction
+        stmt = stmt.order_by(BankStatement.start_date.desc() if direction is Order.DESC else BankStatement.start_date)
+    return fetch_page(session, stmt, id_column=BankStatement.id, request=replace(page, order=direction))
 
 
 def events_of(session: Session, *, company_id: int, statement_ids: Collection[int]) -> list[BankStatementEvent]:
