@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from kirjuri.banking.referencepayments.models import ReferencePayment
 from kirjuri.core.ids import INT32_MAX
 from kirjuri.core.paging import PageMeta, PageRequest
+from kirjuri.db.lookup import existing
 from kirjuri.db.paging import fetch_page
 
 
@@ -23,19 +24,13 @@ def get(session: Session, *, company_id: int, payment_id: int, lock: bool = Fals
 
 
 def known_archive_ids(session: Session, *, company_id: int, iban: str, archive_ids: Collection[str]) -> set[str]:
-    found: set[str] = set()
-    wanted = list(archive_ids)
-    for start in range(0, len(wanted), 500):
-        found.update(
-            session.scalars(
-                select(ReferencePayment.archive_id).where(
-                    ReferencePayment.company_id == company_id,
-                    ReferencePayment.account_iban == iban,
-                    ReferencePayment.archive_id.in_(wanted[start : start + 500]),
-                )
-            )
-        )
-    return found
+    return existing(
+        session,
+        ReferencePayment.archive_id,
+        archive_ids,
+        ReferencePayment.company_id == company_id,
+        ReferencePayment.account_iban == iban,
+    )
 
 
 @dataclass(frozen=True, slots=True)

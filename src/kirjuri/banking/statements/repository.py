@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from kirjuri.banking.statements.models import BankStatement, BankStatementEvent
 from kirjuri.core.ids import INT32_MAX
 from kirjuri.core.paging import Order, PageMeta, PageRequest
+from kirjuri.db.lookup import existing
 from kirjuri.db.paging import fetch_page
 
 
@@ -45,19 +46,13 @@ def known_statement(session: Session, *, company_id: int, iban: str, bank_statem
 
 def known_keys(session: Session, *, company_id: int, iban: str, keys: Collection[str]) -> set[str]:
     """Which of `keys` are already stored for the account."""
-    found: set[str] = set()
-    wanted = list(keys)
-    for start in range(0, len(wanted), 500):
-        found.update(
-            session.scalars(
-                select(BankStatementEvent.archive_key).where(
-                    BankStatementEvent.company_id == company_id,
-                    BankStatementEvent.account_iban == iban,
-                    BankStatementEvent.archive_key.in_(wanted[start : start + 500]),
-                )
-            )
-        )
-    return found
+    return existing(
+        session,
+        BankStatementEvent.archive_key,
+        keys,
+        BankStatementEvent.company_id == company_id,
+        BankStatementEvent.account_iban == iban,
+    )
 
 
 @dataclass(frozen=True, slots=True)
