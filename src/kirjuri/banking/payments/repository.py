@@ -46,7 +46,7 @@ def search(
         stmt = stmt.where(Payment.payment_date >= start)
     if end is not None:
         stmt = stmt.where(Payment.payment_date <= end)
-    if invoice_ids:
+    if invoice_ids is not None:  # None: no filter; an empty list: no payment
         stmt = stmt.where(Payment.invoice_id.in_(invoice_ids))
     return fetch_page(session, stmt, id_column=Payment.id, request=page)
 

@@ -88,9 +88,7 @@ def search_payments(
 ) -> wire.PaymentSearchResult:
     """The company's payments (not the deleted ones) by value date and invoice."""
     check_date_range(start_date, end_date)
-    ids = _invoice_ids(invoice_id, required=False)
-    if invoice_id and not ids:
-        ids = [0]
+    ids = _invoice_ids(invoice_id, required=False) if invoice_id else None  # given but none valid: no rows
     rows, meta = repository.search(
         session,
         company_id=principal.company_id,
@@ -171,7 +169,7 @@ def get_payment_events(
     found, meta = repository.invoice_payment_events(
         session,
         company_id=principal.company_id,
-        invoice_ids=ids or [0],
+        invoice_ids=ids,
         types=access.readable_types(principal),
         page=paging,
     )
