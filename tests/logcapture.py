@@ -29,6 +29,10 @@ class Logs:
     def text(self, caplog: pytest.LogCaptureFixture) -> str:
         return "\n".join([*(repr(e) for e in self.events), self.rendered.getvalue(), caplog.text])
 
+    def requests(self) -> list[dict[str, Any]]:
+        """The access log's events, one per request."""
+        return [e for e in self.events if e.get("event") == "request"]
+
 
 def capture(monkeypatch: pytest.MonkeyPatch, settings: Settings, caplog: pytest.LogCaptureFixture) -> Iterator[Logs]:
     found = Logs()
