@@ -33,6 +33,7 @@ from common import (
     BenchError,
     Server,
     WrkResult,
+    analyze_pg_database,
     create_pg_database,
     drop_pg_database,
     ensure_wrk,
@@ -143,6 +144,8 @@ def measure(args: argparse.Namespace, database_url: str, credentials: Any, other
         for name, (url, headers, post, tokens) in targets.items():
             run_wrk(f"warm-up {name}", url, seconds=args.warmup, headers=headers, post_json=post,
                     bearer_tokens=tokens, **load)  # fmt: skip
+        if database_url.startswith("postgresql"):
+            analyze_pg_database(database_url)  # as autovacuum would have by now (see its docstring)
         runs: dict[str, list[WrkResult]] = {name: [] for name in targets}
         for round_no in range(1, args.rounds + 1):
             for name, (url, headers, post, tokens) in targets.items():

@@ -44,6 +44,8 @@ def receiver(statuses: list[int] | None = None, delay: float = 0.0) -> Iterator[
 
             length = int(self.headers.get("content-length", "0"))
             body = self.rfile.read(length)
+            if len(body) < length:  # the sender died mid-request (a killed worker): nothing was delivered
+                return
             message_id = self.headers.get("webhook-id", "")
             with state.lock:
                 state.in_flight[message_id] = state.in_flight.get(message_id, 0) + 1

@@ -23,6 +23,7 @@ from kirjuri.companies import rules as rights_rules
 from kirjuri.core import clock
 from kirjuri.core.errors import KirjuriError, forbidden, unauthorized
 from kirjuri.core.ids import sha256_hex
+from kirjuri.db import memo
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ def current_principal(request: Request, session: DbSession) -> Principal:
     row = repository.principal_row(session, sha256_hex(token), clock.now())
     if row is None:
         raise unauthorized()
+    memo.stamp(session, company_id=row.company_id, config_stamp=row.config_stamp)
     principal = Principal(
         company_id=row.company_id,
         user_id=row.user_id,

@@ -35,6 +35,8 @@ _PRINCIPAL = (
         Company.country.label("company_country"),
         Company.product_version,
         Company.invoice_discussion_enabled,
+        # Lets the request use the company's configuration as kept across requests (`db.memo.shared`).
+        Company.config_stamp,
         User.first_name,
         User.last_name,
     )

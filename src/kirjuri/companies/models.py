@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, ForeignKeyConstraint, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, ForeignKeyConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kirjuri.core import clock
 from kirjuri.db.base import Base, JSONDoc, UTCDateTime
+from kirjuri.db.memo import new_config_stamp
 
 
 class Company(Base):
@@ -42,6 +43,10 @@ class Company(Base):
     is_sandbox: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     version: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # A random stamp that database triggers replace whenever the company row, one of its ledger
+    # accounts or one of its settings is written (migration 0013): what `db.memo.shared` keeps
+    # across requests is valid while the stamp is the one the request read.
+    config_stamp: Mapped[int] = mapped_column(BigInteger, default=new_config_stamp)
 
 
 class User(Base):

@@ -5,6 +5,8 @@ Invariant: a user is visible through a company only while they are a member of i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import select
@@ -13,12 +15,29 @@ from sqlalchemy.orm import Session
 from kirjuri.companies.models import Company, CompanySetting, CompanyUser, User, VerifierList, VerifierListMember
 from kirjuri.db import memo
 
-memo.watch(Company)
+memo.watch(Company, CompanySetting)
 
 
 def company(session: Session, company_id: int) -> Company | None:
     """Read once per transaction (`db.memo`: a request asks for it in several places)."""
     return memo.remember(session, ("company", company_id), lambda: session.get(Company, company_id))
+
+
+def currency_of(session: Session, company_id: int) -> str | None:
+    """The company's accounting currency (None: no such company), kept across requests while the
+    company's configuration is unchanged (`db.memo.shared`)."""
+    query = select(Company.currency).where(Company.id == company_id)
+    return memo.shared(session, company_id, "currency", lambda: session.scalar(query))
+
+
+def setting_value(session: Session, *, company_id: int, name: str) -> Mapping[str, Any] | None:
+    """A settings document's value (read-only), kept across requests like `currency_of`."""
+
+    def load() -> Mapping[str, Any] | None:
+        stored = setting(session, company_id=company_id, name=name)
+        return MappingProxyType(dict(stored.value)) if stored is not None else None
+
+    return memo.shared(session, company_id, ("setting", name), load)
 
 
 def membership(session: Session, *, company_id: int, user_id: int) -> CompanyUser | None:

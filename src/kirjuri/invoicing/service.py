@@ -81,7 +81,6 @@ from kirjuri.attachments import owners
 from kirjuri.attachments import repository as attachments
 from kirjuri.attachments.schemas import attachment_to_wire
 from kirjuri.companies import repository as companies
-from kirjuri.companies.models import Company
 from kirjuri.core import clock, vat
 from kirjuri.core.errors import ErrorItem, KirjuriError
 from kirjuri.core.money import decimal_places, from_minor, plain, to_minor
@@ -208,8 +207,7 @@ def sum_info_many(
     """{invoice id: its `invoiceSumInfo`}: the invoice currency's totals, and when the company keeps
     its books in another currency, the company currency's — as booked in the invoice's receipt,
     or (orders, offers) as `sums.in_accounting_currency` converts them."""
-    company = companies.company(session, company_id)
-    home = company.currency if company is not None else "EUR"
+    home = companies.currency_of(session, company_id) or "EUR"
     foreign = [i for i in invoices if i.currency != home]
     booked = accounting.booked_in_accounting_currency(session, company_id=company_id, invoices=foreign)
     unbooked = [i for i in foreign if i.id not in booked]
@@ -406,7 +404,8 @@ def _period_errors(session: Session, *, company_id: int, days: Sequence[date]) -
 def _check(
     session: Session,
     *,
-    company: Company,
+    company_id: int,
+    currency: str,
     body: schemas.Invoice,
     old_date: date | None = None,
     errors: list[ErrorItem] | None = None,
@@ -455,29 +454,29 @@ def _check(
     partner = None
     if body.partner_id is not None:
         partner = repository.find_partner(
-            session, company_id=company.id, partner_id=body.partner_id, kind=REGISTER[body.type]
+            session, company_id=company_id, partner_id=body.partner_id, kind=REGISTER[body.type]
         )
         if partner is None:
             errors.append(ErrorItem(400, "PARTNER_NOT_FOUND", "partnerId"))
     products = repository.product_accounts(
-        session, company_id=company.id, ids=[r.product_id for r in body.invoice_rows if r.product_id is not None]
+        session, company_id=company_id, ids=[r.product_id for r in body.invoice_rows if r.product_id is not None]
     )
     for i, row in enumerate(body.invoice_rows):
         if row.product_id is not None and row.product_id not in products:
             errors.append(ErrorItem(400, "PRODUCT_NOT_FOUND", f"invoiceRows[{i}].productId"))
     reference = _reference(body, errors)
     days = [body.date] if old_date is None else [old_date, body.date]
-    errors += _period_errors(session, company_id=company.id, days=days)
+    errors += _period_errors(session, company_id=company_id, days=days)
     rules.refuse(errors)
     assert computed is not None  # its errors were refused above
     plan = None
     totals = computed.totals
     vat_lines = computed.vat_lines
     if accounting.books(body.type):
-        rate = info.currency_rate if info.currency.value != company.currency else None
+        rate = info.currency_rate if info.currency.value != currency else None
         plan = accounting.plan(
             session,
-            company_id=company.id,
+            company_id=company_id,
             invoice_type=body.type,
             name=address.name,
             invoice_date=body.date,
@@ -507,17 +506,18 @@ def _check(
 # --- writes -----------------------------------------------------------------------------------------
 
 
-def _company(session: Session, company_id: int) -> Company:
-    company = companies.company(session, company_id)
-    if company is None:
+def _currency(session: Session, company_id: int) -> str:
+    """The company's accounting currency; 404 when there is no such company."""
+    currency = companies.currency_of(session, company_id)
+    if currency is None:
         raise KirjuriError("NOT_FOUND", 404)
-    return company
+    return currency
 
 
 def _reference_setting(session: Session, company_id: int) -> str:
     """The company's optional `invoicing` setting `referenceType` (FI or RF); FI by default."""
-    stored = companies.setting(session, company_id=company_id, name=INVOICING_SETTING)
-    wanted = str((stored.value if stored is not None else {}).get("referenceType") or "FI").upper()
+    stored = companies.setting_value(session, company_id=company_id, name=INVOICING_SETTING)
+    wanted = str((stored or {}).get("referenceType") or "FI").upper()
     return wanted if wanted in ("FI", "RF") else "FI"
 
 
@@ -660,8 +660,7 @@ def _create(
     body: schemas.Invoice,
     actor: str | None,
 ) -> tuple[Invoice, list[InvoiceRow]]:
-    company = _company(session, company_id)
-    checked = _check(session, company=company, body=body)
+    checked = _check(session, company_id=company_id, currency=_currency(session, company_id), body=body)
     # Everything that reads or may refuse comes first, then every row is built and written (plain
     # ids take no lock; the numbers are placeholders); the gap-free invoice and receipt numbers
     # (row locks held until the commit) are taken last, in the one lock order of `db.counters` —
@@ -751,12 +750,13 @@ def replace_invoice(
     if body.is_offer is not None and invoice.type == SALES_ORDER and body.is_offer != invoice.is_offer:
         errors.append(ErrorItem(400, "IS_OFFER_CANNOT_BE_CHANGED", "isOffer"))
     rules.refuse(errors)
-    company = _company(session, company_id)
+    currency = _currency(session, company_id)
     if body.partner_id is None and invoice.partner_id is not None:
         body = body.model_copy(update={"partner_id": invoice.partner_id})
     checked = _check(
         session,
-        company=company,
+        company_id=company_id,
+        currency=currency,
         body=body,
         old_date=invoice.invoice_date,
         errors=accounting.same_year_errors(session, invoice=invoice, new_date=body.date),

@@ -8,7 +8,9 @@ company and never change; every system role (VAT, receivables, …) has exactly 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +21,43 @@ from kirjuri.db import memo
 from kirjuri.ledger import chart
 from kirjuri.ledger.models import LedgerAccount, LedgerBalance, LedgerTransaction
 
-memo.watch(LedgerAccount)  # the role accounts are remembered per transaction
+memo.watch(LedgerAccount)  # `facts` are remembered (and shared while the configuration stamp holds)
+_ROLES = frozenset(r.value for r in chart.Role)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountUse:
+    """What a posting needs to know of its account."""
+
+    active: bool
+    vat_allowed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """The chart as postings use it: the account of each system role and each account's use."""
+
+    roles: Mapping[chart.Role, str]
+    accounts: Mapping[str, AccountUse]
+
+
+def facts(session: Session, *, company_id: int) -> Facts:
+    """The company's chart `Facts`, read in one query and kept across requests while the company's
+    configuration is unchanged (`db.memo.shared`)."""
+    return memo.shared(session, company_id, "chart", lambda: _facts(session, company_id))
+
+
+def _facts(session: Session, company_id: int) -> Facts:
+    roles: dict[chart.Role, str] = {}
+    accounts: dict[str, AccountUse] = {}
+    query = select(LedgerAccount.code, LedgerAccount.role, LedgerAccount.active, LedgerAccount.vat_allowed).where(
+        LedgerAccount.company_id == company_id
+    )
+    for code, role, active, vat_allowed in session.execute(query):
+        accounts[code] = AccountUse(active=bool(active), vat_allowed=bool(vat_allowed))
+        if role in _ROLES:
+            roles[chart.Role(role)] = code
+    return Facts(roles=MappingProxyType(roles), accounts=MappingProxyType(accounts))
 
 
 def seed_chart(session: Session, *, company_id: int) -> None:
@@ -76,24 +114,12 @@ def code_for_role(session: Session, *, company_id: int, role: chart.Role) -> str
 
 
 def codes_for_roles(session: Session, *, company_id: int, roles: Iterable[chart.Role]) -> dict[chart.Role, str]:
-    """{role: account code}; 409 ACCOUNT_FOR_ROLE_MISSING when one is missing. Every role's
-    account is read in one query, once per transaction (`db.memo`)."""
-    every = memo.remember(session, ("role_accounts", company_id), lambda: _role_accounts(session, company_id))
+    """{role: account code}; 409 ACCOUNT_FOR_ROLE_MISSING when one is missing (from `facts`)."""
+    every = facts(session, company_id=company_id).roles
     wanted = {chart.Role(role) for role in roles}
     for role in sorted(wanted - every.keys()):
         raise KirjuriError("ACCOUNT_FOR_ROLE_MISSING", 409, role.value)
     return {role: every[role] for role in wanted}
-
-
-def _role_accounts(session: Session, company_id: int) -> dict[chart.Role, str]:
-    return {
-        chart.Role(str(role)): code
-        for code, role in session.execute(
-            select(LedgerAccount.code, LedgerAccount.role).where(
-                LedgerAccount.company_id == company_id, LedgerAccount.role.in_([r.value for r in chart.Role])
-            )
-        )
-    }
 
 
 def add_account(

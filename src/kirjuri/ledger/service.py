@@ -28,7 +28,7 @@ from kirjuri.core.errors import ErrorItem, KirjuriError
 from kirjuri.core.money import to_minor
 from kirjuri.db.counters import next_value, take_gap_free, unnumbered
 from kirjuri.ledger import accounts, balances, chart, dimensions, fiscal, repository, rules, vatrows
-from kirjuri.ledger.models import LedgerAccount, LedgerReceipt, LedgerTransaction, TrackingPeriod, TransactionDimension
+from kirjuri.ledger.models import LedgerReceipt, LedgerTransaction, TrackingPeriod, TransactionDimension
 
 VersionCheck = Callable[[datetime], None]
 
@@ -50,7 +50,7 @@ class Built:
 
 
 def _check_vat(
-    draft: rules.ReceiptDraft, index: int, entry: rules.EntryDraft, account: LedgerAccount | None
+    draft: rules.ReceiptDraft, index: int, entry: rules.EntryDraft, account: accounts.AccountUse | None
 ) -> tuple[list[ErrorItem], int | None, vat_rules.Side]:
     side = vat_rules.Side(entry.vat_type or draft.vat_type)
     status = entry.vat_status if entry.vat_status is not None else draft.vat_status
@@ -92,7 +92,7 @@ def _build(
         raise KirjuriError.many(errors)
     draft = rules.rounded(draft)
     period = fiscal.writable_period(session, company_id=company_id, day=draft.receipt_date)
-    chart_rows = accounts.by_codes(session, company_id=company_id, codes=(t.account for t in draft.transactions))
+    chart_rows = accounts.facts(session, company_id=company_id).accounts
     roles = accounts.codes_for_roles(
         session, company_id=company_id, roles=(chart.Role.VAT_PAYABLE, chart.Role.VAT_RECEIVABLE)
     )
