@@ -7,6 +7,7 @@ Nothing here ships: the routes exist only in the apps the tests build.
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import date, datetime
 from enum import StrEnum
@@ -268,6 +269,31 @@ def slow_write(principal: CurrentPrincipal, session: DbSession, body: ListIn) ->
 def write_then_fail(principal: CurrentPrincipal, session: DbSession, body: ListIn) -> ListOut:
     write(principal, session, body)
     raise KirjuriError("LATE_REFUSAL", 400, "name")
+
+
+class Holding:
+    """How many `/hold` requests held their session at once (the most so far)."""
+
+    lock = threading.Lock()
+    now = 0
+    most = 0
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.now = cls.most = 0
+
+
+@public.get("/hold")
+def hold(session: DbSession) -> dict[str, Any]:
+    """Holds a database session for a moment (the bound of `db_concurrency`)."""
+    session.connection()
+    with Holding.lock:
+        Holding.now += 1
+        Holding.most = max(Holding.most, Holding.now)
+    time.sleep(0.1)
+    with Holding.lock:
+        Holding.now -= 1
+    return {}
 
 
 def _first_member(session: Session, company_id: int) -> int:

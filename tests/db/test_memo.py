@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from kirjuri.companies import service as companies_service
@@ -17,27 +14,13 @@ from kirjuri.db.counters import next_value
 from kirjuri.ledger import accounts, chart, fiscal
 from kirjuri.ledger.models import LedgerAccount
 from tests.factories import unique
+from tests.sqlcount import statements
 
 
 def _company(session: Session) -> int:
     company = companies_service.create_company(session, name=unique("Muisti Oy"))
     session.flush()
     return company.id
-
-
-@contextmanager
-def _statements(session: Session) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        seen.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_loaded_once_until_commit_or_rollback(db: Session) -> None:
@@ -70,7 +53,7 @@ def test_the_open_period_is_read_once_per_transaction(db: Session) -> None:
     company_id = _company(db)
     day = clock.now().date()
     first = fiscal.writable_period(db, company_id=company_id, day=day)
-    with _statements(db) as seen:
+    with statements(db) as seen:
         assert fiscal.writable_period(db, company_id=company_id, day=day) is first
     assert seen == []
 
@@ -92,7 +75,7 @@ def test_unwatched_writes_keep_the_memo(db: Session) -> None:
     accounts.codes_for_roles(db, company_id=company_id, roles=(chart.Role.SALES,))
     # A counter is no chart account (a gap-free one: plain ids bypass the session on PostgreSQL).
     next_value(db, company_id=company_id, name="invoice_number:MEMO")
-    with _statements(db) as seen:
+    with statements(db) as seen:
         accounts.codes_for_roles(db, company_id=company_id, roles=(chart.Role.RECEIVABLES,))
     assert seen == []
 

@@ -7,13 +7,12 @@ transaction that read the same stamp and has not written a watched table since.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kirjuri.companies import repository as companies
@@ -26,6 +25,7 @@ from tests.api.checks import assert_error
 from tests.factories import Tenant, unique
 from tests.invoicing.helpers import sales_invoice_body
 from tests.ledger.helpers import NO_VAT_EXPENSE, day, journal, jsonable
+from tests.sqlcount import statements
 
 SALES = chart.by_role(chart.Role.SALES).code
 
@@ -49,22 +49,6 @@ def _committed(session_factory: sessionmaker[Session], write: Callable[[Session]
     with session_factory() as session:
         write(session)
         session.commit()
-
-
-@contextmanager
-def _statements(session: Session) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        if statement != "BEGIN":  # SQLite's explicit BEGIN (db.engine)
-            seen.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _stamped(session_factory: sessionmaker[Session], company_id: int) -> Session:
@@ -164,7 +148,7 @@ def test_a_shared_value_is_read_once_while_the_stamp_holds(
     with _stamped(session_factory, company_id) as first:
         loaded = accounts.facts(first, company_id=company_id)
         first.commit()
-    with _stamped(session_factory, company_id) as second, _statements(second) as seen:
+    with _stamped(session_factory, company_id) as second, statements(second) as seen:
         assert accounts.facts(second, company_id=company_id) is loaded
     assert seen == []
 
@@ -198,7 +182,7 @@ def test_without_a_stamp_values_are_remembered_per_transaction(
 ) -> None:
     with _stamped(session_factory, company_id) as warm:
         accounts.facts(warm, company_id=company_id)
-    with session_factory() as plain, _statements(plain) as seen:
+    with session_factory() as plain, statements(plain) as seen:
         accounts.facts(plain, company_id=company_id)
         accounts.facts(plain, company_id=company_id)
     assert len(seen) == 1
@@ -209,7 +193,7 @@ def test_a_stamp_of_another_company_is_not_used(
 ) -> None:
     with _stamped(session_factory, tenant.company_id) as session:
         accounts.facts(session, company_id=tenant.company_id)
-        with _statements(session) as seen:
+        with statements(session) as seen:
             accounts.facts(session, company_id=company_id)
     assert len(seen) == 1
 

@@ -2,10 +2,11 @@
 
 Invariants: services only `flush()`; the route commits once, before the response is sent, and a
 failed commit becomes an error response — never a 200 for a change that did not land. No more
-requests hold a session than the connection pool has connections: a request waits for a slot
-here, on the event loop, before it takes a thread — so worker threads never block on the pool
-while the requests holding connections wait for a thread (the deadlock of a pool smaller than
-the thread pool).
+requests hold a session than `db_concurrency` allows, and never more than the connection pool
+has connections: a request waits for a slot here, on the event loop, before it takes a thread —
+so worker threads never block on the pool while the requests holding connections wait for a
+thread (the deadlock of a pool smaller than the thread pool), and a CPU-bound process is not
+flooded with requests that only contend for the interpreter lock and the same rows.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ async def db_session(request: Request) -> Session:
         state = request.app.state
         gate: anyio.Semaphore | None = getattr(state, "db_gate", None)
         if gate is None:  # created lazily: it belongs to the running event loop
-            gate = state.db_gate = anyio.Semaphore(state.settings.db_pool_size + state.settings.db_max_overflow)
+            settings = state.settings
+            slots = min(settings.db_concurrency, settings.db_pool_size + settings.db_max_overflow)
+            gate = state.db_gate = anyio.Semaphore(slots)
         await gate.acquire()
         request.state.db_gate = gate
         # Safe methods get a read-only session (no transaction round trips on PostgreSQL).
