@@ -2,7 +2,8 @@
 `personalSalesInvoicesOnly` / `personalPurchaseInvoicesOnly` / `personalTravelAndExpenseInvoiceOnly`
 sees and edits only the invoices of those types they created — and travel and expense invoices
 whose person is theirs — in the search, batch GET, GET, the audit trails and every write (404 for
-the others'); types whose flag is off stay visible."""
+the others'), and the others' attachments are hidden with them; types whose flag is off stay
+visible."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kirjuri.companies import rules as rights_rules
 from kirjuri.companies.models import CompanyUser
 from kirjuri.config import Settings
+from tests.attachments import helpers as attachment_helpers
 from tests.companies.helpers import Colleague, add_colleague
 from tests.factories import Tenant
 from tests.invoicing.helpers import (
@@ -168,3 +170,36 @@ def test_without_a_person_only_what_they_created(
     assert client.get(f"/api/invoices/{claim}", headers=stranger.headers).status_code == 404
     made = post_invoice(client, as_colleague(stranger), travel_invoice_body())["id"]
     assert client.get(f"/api/invoices/{made}", headers=stranger.headers).status_code == 200
+
+
+# --- attachments: a hidden invoice's files are hidden with it -----------------------------------------
+
+
+def test_anothers_invoice_attachments_are_hidden(client: TestClient, tenant: Tenant, scene: dict[str, Any]) -> None:
+    who = scene["colleague"]
+    theirs = attachment_helpers.upload(client, tenant, attachment_helpers.meta("INVOICE", scene["others"]["sales"]))
+    own = attachment_helpers.upload(
+        client, as_colleague(who), attachment_helpers.meta("INVOICE", scene["mine"]["sales"])
+    )
+    found = client.get("/api/attachments", params={"size": 200}, headers=who.headers)
+    assert found.status_code == 200, found.text
+    listed_ids = [a["attachmentId"] for a in found.json()["results"]]
+    assert own["id"] in listed_ids
+    assert theirs["id"] not in listed_ids
+    assert found.json()["meta"]["totalCount"] == len(listed_ids)
+    everything = client.get("/api/attachments", params={"size": 200}, headers=tenant.headers).json()["results"]
+    assert {own["id"], theirs["id"]} <= {a["attachmentId"] for a in everything}  # the tenant (no flag) sees both
+    refused = [(403, None, "INSUFFICIENT_RIGHTS")]
+    url = f"/api/attachments/{theirs['id']}"
+    assert errors(client.get(url, headers=who.headers)) == refused
+    assert errors(client.get(f"/api/kirjuri/attachments/{theirs['id']}/content", headers=who.headers)) == refused
+    assert errors(client.patch(url, params={"name": "x.txt"}, headers=who.headers)) == refused
+    assert errors(client.delete(url, headers=who.headers)) == refused
+    assert client.get(f"/api/attachments/{own['id']}", headers=who.headers).status_code == 200
+    upload = attachment_helpers.post(
+        client, as_colleague(who), attachment_helpers.meta("INVOICE", scene["others"]["purchase"])
+    )
+    assert errors(upload) == [(400, "meta.referenceId", "REFERENCE_NOT_FOUND")]
+    beyond = attachment_helpers.post(client, as_colleague(who), attachment_helpers.meta("INVOICE", 2**31))
+    assert errors(beyond)[0][:2] == (400, "meta.referenceId")
+    assert client.get(url, headers=tenant.headers).status_code == 200  # still there

@@ -7,17 +7,21 @@ referenceType whose resource Kirjuri does not have yet is refused with 400
 the owner's document type (`models.Attachment.document_type`), which decides the rights.
 
 The table is open: an area that gains a resource registers its finder (`register`), e.g. the
-invoicing area registers its invoices for `INVOICE` ahead of the journals' hidden invoices.
+invoicing area registers its invoices for `INVOICE` ahead of the journals' hidden invoices. An
+area whose objects some callers may not see (an invoice outside a personal-only user's own)
+registers a screen (`screen`): the files of a hidden owner are hidden with it — not listed, not
+readable or writable, and not a place to upload to.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
+from kirjuri.attachments.models import Attachment
 from kirjuri.core.errors import KirjuriError
 from kirjuri.core.ids import INT32_MAX
 from kirjuri.ledger.models import LedgerReceipt
@@ -32,6 +36,11 @@ TYPE_FIELD: Final = "meta.referenceType"
 
 _FINDERS: dict[str, list[Finder]] = {}
 
+# (session, company_id, the caller) → a query of the ids of owners hidden from the caller, or None
+# when the caller sees them all. The caller is the route's principal (typed loosely: areas check).
+Screen = Callable[[Session, int, object], Select[Any] | None]
+_SCREENS: dict[str, Screen] = {}
+
 
 def register(reference_type: str, finder: Finder, *, first: bool = False) -> None:
     """Add a finder for `reference_type`; finders are asked in order until one finds the owner."""
@@ -42,20 +51,51 @@ def register(reference_type: str, finder: Finder, *, first: bool = False) -> Non
         finders.append(finder)
 
 
+def screen(reference_type: str, hidden: Screen) -> None:
+    """Hide the files of the `reference_type` owners that `hidden` names from the caller."""
+    _SCREENS[reference_type] = hidden
+
+
+def hidden(session: Session, *, company_id: int, viewer: object) -> ColumnElement[bool] | None:
+    """The attachments whose owner is hidden from `viewer` (None: nothing is hidden)."""
+    parts = [
+        and_(Attachment.reference_type == reference_type, Attachment.reference_id.in_(ids))
+        for reference_type, screened in _SCREENS.items()
+        if (ids := screened(session, company_id, viewer)) is not None
+    ]
+    return or_(*parts) if parts else None
+
+
+def is_hidden(session: Session, *, company_id: int, viewer: object, reference_type: str, reference_id: int) -> bool:
+    """Whether that one owner is hidden from `viewer`."""
+    screened = _SCREENS.get(reference_type)
+    ids = screened(session, company_id, viewer) if screened is not None else None
+    if ids is None:
+        return False
+    return bool(session.scalar(select(exists(ids.where(ids.selected_columns[0] == reference_id)))))
+
+
 def supported(reference_type: str) -> bool:
     return bool(_FINDERS.get(reference_type))
 
 
-def document_type(session: Session, *, company_id: int, reference_type: str, reference_id: int) -> str:
-    """The document type of the owner, which must exist in the company (400 otherwise)."""
+def document_type(
+    session: Session, *, company_id: int, reference_type: str, reference_id: int, viewer: object = None
+) -> str:
+    """The document type of the owner, which must exist in the company and not be hidden from
+    `viewer` (400, as missing, otherwise)."""
     finders = _FINDERS.get(reference_type)
     if not finders:
         raise KirjuriError("REFERENCE_TYPE_NOT_SUPPORTED", 400, TYPE_FIELD)
-    if 0 < reference_id <= INT32_MAX:
-        for finder in finders:
-            found = finder(session, company_id, reference_id)
-            if found is not None:
-                return found
+    # (the id's range first: an id beyond int32 would fail the database's comparison)
+    findable = 0 < reference_id <= INT32_MAX and not (
+        viewer is not None and is_hidden(session, company_id=company_id, viewer=viewer,
+                                         reference_type=reference_type, reference_id=reference_id)
+    )  # fmt: skip
+    for finder in finders if findable else ():
+        found = finder(session, company_id, reference_id)
+        if found is not None:
+            return found
     raise KirjuriError("REFERENCE_NOT_FOUND", 400, REFERENCE_FIELD)
 
 

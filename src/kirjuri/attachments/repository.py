@@ -130,9 +130,18 @@ def _after(anchor: Attachment, keys: Sequence[tuple[InstrumentedAttribute[Any], 
 
 
 def search(
-    session: Session, *, company_id: int, filters: Filter, order: SearchOrder, page: PageRequest
+    session: Session,
+    *,
+    company_id: int,
+    filters: Filter,
+    order: SearchOrder,
+    page: PageRequest,
+    exclude: ColumnElement[bool] | None = None,
 ) -> tuple[list[Attachment], PageMeta]:
+    """A page of the company's attachments that `filters` select and `exclude` does not."""
     stmt = _where(select(Attachment), company_id, filters)
+    if exclude is not None:
+        stmt = stmt.where(~exclude)
     total = session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     keys = order.keys()
     if page.previous_id:

@@ -100,7 +100,7 @@ def create_attachment(
     """Attach the received file to its owner. The caller discards `staged` if this raises."""
     name = rules.sanitise_name(name, field="meta.name")
     document_type = owners.document_type(
-        session, company_id=company_id, reference_type=reference_type, reference_id=reference_id
+        session, company_id=company_id, reference_type=reference_type, reference_id=reference_id, viewer=access
     )
     if not may_write(access, document_type):
         raise forbidden("INSUFFICIENT_RIGHTS")
@@ -134,9 +134,20 @@ def create_attachment(
 
 def _writable(session: Session, *, company_id: int, attachment_id: int, access: Access) -> Attachment:
     attachment = repository.get(session, company_id=company_id, attachment_id=attachment_id, lock=True)
-    if not may_write(access, attachment.document_type):
+    if not may_write(access, attachment.document_type) or _owner_hidden(session, attachment, access):
         raise forbidden("INSUFFICIENT_RIGHTS")
     return attachment
+
+
+def _owner_hidden(session: Session, attachment: Attachment, access: Access) -> bool:
+    """Whether the attachment's owner is hidden from the caller (`owners.screen`): then so is the file."""
+    return owners.is_hidden(
+        session,
+        company_id=attachment.company_id,
+        viewer=access,
+        reference_type=attachment.reference_type,
+        reference_id=attachment.reference_id,
+    )
 
 
 def rename_attachment(
@@ -183,7 +194,7 @@ def delete_attachment(
 def readable(session: Session, *, company_id: int, attachment_id: int, access: Access) -> Attachment:
     """The attachment, when the caller may read its owner's documents (403 otherwise)."""
     attachment = repository.get(session, company_id=company_id, attachment_id=attachment_id)
-    if not may_read(access, attachment.document_type):
+    if not may_read(access, attachment.document_type) or _owner_hidden(session, attachment, access):
         raise forbidden("INSUFFICIENT_RIGHTS")
     return attachment
 
@@ -208,7 +219,8 @@ def search(
     page: PageRequest,
 ) -> tuple[list[Attachment], PageMeta]:
     """A page of the attachments whose document types the caller may read (and, when `types` is
-    given, of those types). No readable type at all is 403."""
+    given, of those types), but for those of owners hidden from the caller. No readable type at
+    all is 403."""
     allowed = readable_types(access)
     if not allowed:
         raise forbidden("INSUFFICIENT_RIGHTS")
@@ -216,5 +228,10 @@ def search(
     if not wanted:
         return [], PageMeta(page_number=page.page, page_size=page.size, result_count=0, total_count=0)
     return repository.search(
-        session, company_id=company_id, filters=replace(filters, document_types=wanted), order=order, page=page
+        session,
+        company_id=company_id,
+        filters=replace(filters, document_types=wanted),
+        order=order,
+        page=page,
+        exclude=owners.hidden(session, company_id=company_id, viewer=access),
     )

@@ -19,14 +19,19 @@ PURCHASE_ORDER, `travelAndExpenses.personalTravelAndExpenseInvoiceOnly` TRAVEL_I
 BILL_OF_CHARGES to the invoices the caller created — and, for travel and expense invoices, also
 those whose person (`partnerId`) is the caller's own person (the company user's `partnerId`). Any
 other invoice of those types is treated like one of an unreadable type: absent from searches and
-batch reads, 404 on GET and on every write. The periodic tax return is the company's, never a
-person's: no flag narrows it.
+batch reads, 404 on GET and on every write — and so are its attachments (`/attachments`: not
+listed, 403 on reading or changing one, an upload to it refused as to a missing invoice). The
+periodic tax return is the company's, never a person's: no flag narrows it.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from kirjuri.attachments import owners
 from kirjuri.auth.dependencies import Principal
 from kirjuri.companies import repository as companies
 from kirjuri.core.errors import forbidden, not_found
@@ -143,3 +148,12 @@ def check_sees(session: Session, principal: Principal, invoice: Invoice, field: 
     limits = personal(session, principal)
     if limits is not None and not limits.sees(invoice):
         raise not_found(field)
+
+
+def _hidden_invoices(session: Session, company_id: int, viewer: object) -> Select[Any] | None:
+    """The invoices a personal-only caller does not see: their attachments are hidden with them."""
+    limits = personal(session, viewer) if isinstance(viewer, Principal) else None
+    return limits.hidden(company_id) if limits is not None else None
+
+
+owners.screen("INVOICE", _hidden_invoices)

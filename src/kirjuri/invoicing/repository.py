@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kirjuri.core.errors import KirjuriError, not_found
@@ -52,6 +52,13 @@ class Personal:
         if self.person_id is not None and self.person_types:
             own.append(and_(Invoice.type.in_(sorted(self.person_types)), Invoice.partner_id == self.person_id))
         return or_(*own)
+
+    def hidden(self, company_id: int) -> Select[int]:
+        """The ids of the company's invoices this caller does not see (`sees` false)."""
+        seen = select(Invoice.id).where(Invoice.company_id == company_id, self.clause())
+        return select(Invoice.id).where(
+            Invoice.company_id == company_id, Invoice.type.in_(sorted(self.types)), Invoice.id.not_in(seen)
+        )
 
 
 def find(
