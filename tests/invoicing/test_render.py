@@ -5,10 +5,14 @@ virtual barcode (digits and Code 128 bars) and the EPC QR payload."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -513,3 +517,14 @@ def test_no_payment_slip_without_an_account() -> None:
     text = page_texts(render_pdf(document))[0]
     assert "Saajan tilinumero" not in text
     assert "Maksettava yhteensä 1 492,50 EUR" in text and "Viitenumero 23 48236" in text
+
+
+def test_the_server_loads_reportlab_and_pdfium_only_to_draw(tmp_path: Path) -> None:
+    """25 MB of every server process: loaded by the first PDF or page image, not by the app."""
+    script = (
+        "import sys, kirjuri.asgi, kirjuri.invoicing.sending, kirjuri.invoicing.images; "
+        "print(sorted(m for m in ('reportlab', 'pypdfium2', 'PIL') if m in sys.modules))"
+    )
+    env = {**os.environ, "KIRJURI_DATABASE_URL": f"sqlite:///{tmp_path / 'startup.db'}"}
+    started = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)  # noqa: S603
+    assert started.stdout.strip() == "[]", started.stderr

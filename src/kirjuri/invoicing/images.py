@@ -4,7 +4,9 @@ Invariants: pages are numbered from 1, as on the wire; a page that does not exis
 `PAGE_NOT_FOUND` at `page`, a format other than PNG, JPG or JPEG a 400 `INVALID_FORMAT` at
 `format` (checked first: a bad request is refused before anything is looked up). Pages render at
 150 dpi, rounded up to whole pixels (an A4 page is 1241 × 1754). PDFium is not thread-safe and FastAPI runs `def`
-endpoints in a thread pool, so every use of it here holds one process-wide lock.
+endpoints in a thread pool, so every use of it here holds one process-wide lock. PDFium is loaded
+on first use, like ReportLab (`sending.render_pdf`): most server processes never draw a page, and
+the two take 25 MB of each process that imports them.
 
 The answer's shape (`bare_image`, `image_name`): by default the page comes as `GET /attachments/{id}`
 answers, a `multipart/mixed` body of the Attachment metadata and the picture (what the contract's
@@ -16,11 +18,12 @@ from __future__ import annotations
 
 import io
 import threading
-
-import pypdfium2 as pdfium
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from kirjuri.core.errors import KirjuriError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 DPI = 150
 # Wire format name → Pillow format name. JPG and JPEG are the same picture.
@@ -74,6 +77,8 @@ def _pillow_format(fmt: str) -> str:
 
 
 def page_count(pdf: bytes) -> int:
+    import pypdfium2 as pdfium  # on first use: see the module docstring
+
     with _PDFIUM:
         document = pdfium.PdfDocument(pdf)
         try:
@@ -85,6 +90,8 @@ def page_count(pdf: bytes) -> int:
 def page_image(pdf: bytes, *, page: int, fmt: str) -> bytes:
     """Page `page` (1-based) of `pdf` as PNG or JPEG bytes at 150 dpi. The format is matched
     without regard to case (`png` is PNG)."""
+    import pypdfium2 as pdfium  # on first use: see the module docstring
+
     pillow_format = _pillow_format(fmt)
     with _PDFIUM:
         document = pdfium.PdfDocument(pdf)

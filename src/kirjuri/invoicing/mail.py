@@ -43,7 +43,7 @@ from kirjuri.core import clock
 from kirjuri.core.errors import KirjuriError
 from kirjuri.invoicing import references
 from kirjuri.invoicing.document import InvoiceDocument, Kind, Party
-from kirjuri.invoicing.render import format_amount, format_date, format_iban
+from kirjuri.invoicing.printed import format_amount, format_date, format_iban
 
 FINNISH, SWEDISH, ENGLISH = "FINNISH", "SWEDISH", "ENGLISH"
 

@@ -9,7 +9,8 @@ Invariants:
   FINNISH, SWEDISH or ENGLISH prints in English);
 - the same document renders the same bytes (ReportLab `invariant=1`: no timestamps, fixed ids).
 
-Printed forms (decided here, one place):
+Printed forms (decided here, one place; amounts, dates and IBANs are formatted by `printed`, shared
+with the e-mail):
 - amounts: fi/sv `1 234,50` (space between thousands, decimal comma), en `1,234.50`; money shows at
   least two decimals, quantities and percentages as many as they carry (`12,5`, `25,5 %`);
 - dates: fi/sv `d.m.yyyy` (`21.12.2016`), en ISO 8601 `yyyy-mm-dd` (unambiguous for British and
@@ -64,41 +65,10 @@ from reportlab.platypus import (
 )
 from segno import helpers as segno_helpers
 
-from kirjuri.core.money import decimal_places
 from kirjuri.invoicing import references
 from kirjuri.invoicing.document import Address, InvoiceDocument, Kind, Party, Row
-from kirjuri.invoicing.texts import ENGLISH, printed_language, texts_for, unit_label
-
-# --- printed forms -------------------------------------------------------------------------------
-
-_NORDIC_SEPARATORS = str.maketrans({",": " ", ".": ","})
-
-
-def format_number(value: Decimal, *, language: str, min_places: int = 0) -> str:
-    """`value` with every decimal it carries (never fewer than `min_places`): fi/sv `1 234,5`,
-    en `1,234.5`. Never rounds — the places shown are at least the places the value has."""
-    places = max(min_places, decimal_places(value))
-    english = f"{value:,.{places}f}"
-    if printed_language(language) == ENGLISH:
-        return english
-    return english.translate(_NORDIC_SEPARATORS)
-
-
-def format_amount(value: Decimal, *, language: str) -> str:
-    """Money: at least two decimals (`1 234,50`, `1,234.50`), more only when the value has them."""
-    return format_number(value, language=language, min_places=2)
-
-
-def format_date(value: date, *, language: str) -> str:
-    if printed_language(language) == ENGLISH:
-        return value.isoformat()
-    return f"{value.day}.{value.month}.{value.year}"
-
-
-def format_iban(iban: str) -> str:
-    compact = "".join(iban.split()).upper()
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
-
+from kirjuri.invoicing.printed import format_amount, format_date, format_iban, format_number
+from kirjuri.invoicing.texts import printed_language, texts_for, unit_label
 
 # --- EPC QR code and the barcode symbol ---------------------------------------------------------
 

@@ -39,7 +39,6 @@ from kirjuri.attachments.schemas import Attachment, ReferenceType
 from kirjuri.attachments.storage import FileStore, local_store
 from kirjuri.auth.dependencies import Principal, api_router, requires_any
 from kirjuri.invoicing import access, documents, images, repository, sending
-from kirjuri.invoicing.render import render_pdf
 
 router = api_router()
 
@@ -121,7 +120,7 @@ def get_invoice_image(
         types=access.readable_types(principal),
         personal=access.personal(session, principal),
     )
-    pdf = render_pdf(documents.invoice_document(session, invoice=invoice))
+    pdf = sending.render_pdf(documents.invoice_document(session, invoice=invoice))
     data = images.page_image(pdf, page=page, fmt=wire_format)
     headers = {
         "ETag": etag(invoice.version),

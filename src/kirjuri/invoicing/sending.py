@@ -63,9 +63,18 @@ from kirjuri.invoicing.finvoice import finvoice_message
 from kirjuri.invoicing.mail import check_address, invoice_email
 from kirjuri.invoicing.models import Invoice, SentDocument
 from kirjuri.invoicing.outbox import Outbox, outbox_for
-from kirjuri.invoicing.render import render_pdf
 
 log = structlog.get_logger("kirjuri.invoicing.sending")
+
+
+def render_pdf(document: InvoiceDocument) -> bytes:
+    """`render.render_pdf`, with ReportLab loaded on first use: most server processes never draw a
+    PDF, and ReportLab (with PDFium for the page images) takes 25 MB of every process that
+    imports it — the difference between a worker under its 150 MB budget and one over it."""
+    from kirjuri.invoicing import render
+
+    return render.render_pdf(document)
+
 
 QUEUED = "QUEUED"
 DELIVERED = "DELIVERED"
