@@ -164,17 +164,19 @@ def test_a_new_stamp_reads_again(session_factory: sessionmaker[Session], company
         assert not accounts.facts(second, company_id=company_id).accounts[NO_VAT_EXPENSE].active
 
 
-def test_a_stale_stamp_is_never_filled_with_older_values(
+def test_a_value_kept_under_an_older_stamp_is_read_again_under_the_newer(
     session_factory: sessionmaker[Session], company_id: int
 ) -> None:
     """A request that read the stamp before a change committed may see the change (as a fresh read
-    would); the change's own stamp then finds nothing kept under it and reads again."""
+    would) and keeps it under the older stamp; a request with the change's stamp does not use that
+    entry but reads for itself."""
     late = _stamped(session_factory, company_id)
     _committed(session_factory, lambda session: _add_setting(session, company_id))
     with late:
         assert companies.setting_value(late, company_id=company_id, name="invoicing") == {"referenceType": "RF"}
-    with _stamped(session_factory, company_id) as fresh:
+    with _stamped(session_factory, company_id) as fresh, statements(fresh) as seen:
         assert companies.setting_value(fresh, company_id=company_id, name="invoicing") == {"referenceType": "RF"}
+    assert len(seen) == 1
 
 
 def test_without_a_stamp_values_are_remembered_per_transaction(

@@ -37,7 +37,8 @@ TYPE_FIELD: Final = "meta.referenceType"
 _FINDERS: dict[str, list[Finder]] = {}
 
 # (session, company_id, the caller) → a query of the ids of owners hidden from the caller, or None
-# when the caller sees them all. The caller is the route's principal (typed loosely: areas check).
+# when the caller sees them all. The caller is the route's principal, or None for an internal caller
+# (typed loosely: each area checks what it got).
 Screen = Callable[[Session, int, object], Select[Any] | None]
 _SCREENS: dict[str, Screen] = {}
 
@@ -83,15 +84,14 @@ def document_type(
     session: Session, *, company_id: int, reference_type: str, reference_id: int, viewer: object = None
 ) -> str:
     """The document type of the owner, which must exist in the company and not be hidden from
-    `viewer` (400, as missing, otherwise)."""
+    `viewer` (400, as missing, otherwise; no viewer: an internal caller, nothing is hidden)."""
     finders = _FINDERS.get(reference_type)
     if not finders:
         raise KirjuriError("REFERENCE_TYPE_NOT_SUPPORTED", 400, TYPE_FIELD)
     # (the id's range first: an id beyond int32 would fail the database's comparison)
-    findable = 0 < reference_id <= INT32_MAX and not (
-        viewer is not None and is_hidden(session, company_id=company_id, viewer=viewer,
-                                         reference_type=reference_type, reference_id=reference_id)
-    )  # fmt: skip
+    findable = 0 < reference_id <= INT32_MAX and not is_hidden(
+        session, company_id=company_id, viewer=viewer, reference_type=reference_type, reference_id=reference_id
+    )
     for finder in finders if findable else ():
         found = finder(session, company_id, reference_id)
         if found is not None:

@@ -68,9 +68,7 @@ def shared(session: Session, company_id: int, key: Hashable, load: Callable[[], 
         return remember(session, (key, company_id), load)
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
-    kept = _SHARED.get(engine)
-    if kept is None:
-        kept = _SHARED.setdefault(engine, {})
+    kept = _SHARED.setdefault(engine, {})
     found = kept.get((company_id, key))
     if found is not None and found[0] == known[1]:
         return found[1]  # type: ignore[no-any-return]
