@@ -37,6 +37,7 @@ from sqlalchemy import Connection, Engine, Integer, String, bindparam, create_en
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from kirjuri.db import direct
 from kirjuri.db.base import Base
 
 # Gap-free counters: these names exactly, or the names that start with these prefixes.
@@ -116,12 +117,23 @@ def take_gap_free(session: Session, *, company_id: int, counts: Mapping[str, int
 def _advance(session: Session | Connection, *, company_id: int, name: str, start: int, count: int) -> int:
     """The counter advanced by `count` in the transaction of `session` (row-locked until its end)."""
     params = {"counter_company": company_id, "counter_name": name, "counter_step": count}
-    value = session.execute(_ADVANCE, params).scalar()
+    value = _advanced(session, params)
     if value is None:  # first use: create the row (a concurrent first use loses the insert, not the number)
         create = _CREATE[session.get_bind().dialect.name if isinstance(session, Session) else session.dialect.name]
         session.execute(create, {"company_id": company_id, "name": name, "value": start - 1})
-        value = session.execute(_ADVANCE, params).scalar_one()
+        value = _advanced(session, params)
+        assert value is not None
     return int(value) - count + 1
+
+
+def _advanced(session: Session | Connection, params: dict[str, Any]) -> int | None:
+    """The counter's value after `_ADVANCE`, None when it has no row yet (on every request's write
+    path, so a session runs it through `db.direct`)."""
+    if isinstance(session, Session):
+        rows = direct.run(session, _ADVANCE, [params], fetch=True)
+        return rows[0][0] if rows else None
+    value = session.execute(_ADVANCE, params).scalar()
+    return None if value is None else int(value)
 
 
 class _Blocks:

@@ -108,3 +108,9 @@ def _on_execute(state: ORMExecuteState) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _after_transaction(session: Session, *_args: object) -> None:
     forget(session)
+
+
+def wrote(session: Session, table: Table) -> None:
+    """A write to `table` outside the ORM (`db.direct`): forget the memo when the table is watched."""
+    if table in _WATCHED:
+        forget(session)

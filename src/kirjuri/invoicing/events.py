@@ -40,7 +40,24 @@ def record(
     sent_document_id: int | None = None,
 ) -> InvoiceEvent:
     """Append `action` (the contract's InvoiceTransaction.action, e.g. APPROVAL, SEND) to the trail."""
-    event = InvoiceEvent(
+    event = new(session, invoice=invoice, action=action, actor=actor, user_id=user_id, details=details,
+                sent_document_id=sent_document_id)  # fmt: skip
+    session.add(event)
+    return event
+
+
+def new(
+    session: Session,
+    *,
+    invoice: Invoice,
+    action: str,
+    actor: str,
+    user_id: int | None,
+    details: str | None = None,
+    sent_document_id: int | None = None,
+) -> InvoiceEvent:
+    """The event `record` appends, with its id, not added to the session (the caller writes it)."""
+    return InvoiceEvent(
         company_id=invoice.company_id,
         id=next_value(session, company_id=invoice.company_id, name="invoice_event"),
         invoice_id=invoice.id,
@@ -51,8 +68,6 @@ def record(
         sent_document_id=sent_document_id,
         at=clock.now(),
     )
-    session.add(event)
-    return event
 
 
 def trail(session: Session, *, company_id: int, invoice_ids: list[int]) -> dict[int, list[InvoiceEvent]]:

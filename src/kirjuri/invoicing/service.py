@@ -84,6 +84,7 @@ from kirjuri.companies import repository as companies
 from kirjuri.core import clock, vat
 from kirjuri.core.errors import ErrorItem, KirjuriError
 from kirjuri.core.money import decimal_places, from_minor, plain, to_minor
+from kirjuri.db import direct
 from kirjuri.db.counters import next_value, take_gap_free, unnumbered
 from kirjuri.invoicing import accounting, events, numbers, references, repository, rules, schemas, sums
 from kirjuri.invoicing.document import Totals, VatLine
@@ -694,27 +695,33 @@ def _create(
     given = checked.reference if not isinstance(checked.reference, _Generate) else None
     _fill(invoice, body, checked, given)
     rows = _new_rows(session, invoice=invoice, body=body, computed=checked.sums)
-    # Staged before the invoice is added: it is then inserted once, with its `ledger_receipt_id`
-    # (no foreign key joins the two tables), together with its rows and event in one flush.
+    # Staged before the invoice is written: it is then inserted once, with its `ledger_receipt_id`
+    # (no foreign key joins the two tables), together with its rows, event and receipt, past the
+    # unit of work (`db.direct`: one statement per table); it joins the session once numbered.
     staged = None
     if checked.plan is not None:
         staged = accounting.stage(session, invoice=invoice, user_id=user_id, plan=checked.plan, built=built)
-    session.add(invoice)
-    session.add_all(rows)
-    session.add_all(_vat_line_rows(invoice, checked.vat_lines))
-    events.record(session, invoice=invoice, action=CREATED, actor=actor, user_id=user_id)
-    session.flush()
+    event = events.new(session, invoice=invoice, action=CREATED, actor=actor, user_id=user_id)
+    direct.insert(
+        session,
+        [invoice, *rows, *_vat_line_rows(invoice, checked.vat_lines), event, *(staged.objects if staged else ())],
+    )
     number_counter = numbers.counter_name(series)
     wanted = {number_counter: 1} if staged is None else {number_counter: 1, staged.counter: 1}
     taken = take_gap_free(session, company_id=company_id, counts=wanted)
     invoice.invoice_number = taken[number_counter]
     if generate is not None:
         _set_reference(invoice, _resolve_reference(session, invoice=invoice, reference=generate))
+    direct.update(session, invoice, _NUMBERED if generate is None else _NUMBERED_WITH_REFERENCE)
     if staged is not None:
         accounting.finish(session, invoice=invoice, staged=staged, number=taken[staged.counter])
-    else:
-        session.flush()
+    direct.attach(session, [invoice])
     return invoice, rows
+
+
+# What `_create` writes again once the invoice has its number (and the reference made from it).
+_NUMBERED = ("invoice_number",)
+_NUMBERED_WITH_REFERENCE = ("invoice_number", "reference", "reference_type", "document")
 
 
 def _set_reference(invoice: Invoice, reference: tuple[str, str] | None) -> None:

@@ -26,6 +26,7 @@ from kirjuri.core import clock
 from kirjuri.core import vat as vat_rules
 from kirjuri.core.errors import ErrorItem, KirjuriError
 from kirjuri.core.money import to_minor
+from kirjuri.db import direct
 from kirjuri.db.counters import next_value, take_gap_free, unnumbered
 from kirjuri.ledger import accounts, balances, chart, dimensions, fiscal, repository, rules, vatrows
 from kirjuri.ledger.models import LedgerReceipt, LedgerTransaction, TrackingPeriod, TransactionDimension
@@ -202,15 +203,17 @@ def _reconcile(draft: rules.ReceiptDraft, period: TrackingPeriod, rows: list[Led
 
 def _store(session: Session, *, company_id: int, receipt: LedgerReceipt, built: Built) -> None:
     """Give the postings ids, insert them with their splits, and add them to the balances."""
-    splits = _stage_rows(session, company_id=company_id, receipt=receipt, built=built)
+    splits = _number_rows(session, company_id=company_id, receipt=receipt, built=built)
+    session.add_all(built.rows)
+    session.add_all(splits)
     session.flush()
     balances.apply(session, company_id=company_id, status=receipt.status, rows=built.rows, splits=splits, sign=1)
 
 
-def _stage_rows(
+def _number_rows(
     session: Session, *, company_id: int, receipt: LedgerReceipt, built: Built
 ) -> list[TransactionDimension]:
-    """Give the postings ids and add them with their splits to the session (not flushed)."""
+    """Give the postings ids; their dimension splits (nothing is added to the session)."""
     first = next_value(session, company_id=company_id, name="ledger_transaction", count=len(built.rows))
     for line_no, row in enumerate(built.rows):
         row.company_id, row.receipt_id, row.id, row.line_no = company_id, receipt.id, first + line_no, line_no
@@ -230,8 +233,6 @@ def _stage_rows(
         for row, split in zip(built.rows, built.splits, strict=True)
         for j, (dimension_id, item_id, cents) in enumerate(split)
     ]
-    session.add_all(built.rows)
-    session.add_all(splits)
     return splits
 
 
@@ -277,8 +278,9 @@ def receipt_counter(fiscal_year_id: int) -> str:
 
 @dataclass(slots=True)
 class Staged:
-    """A new receipt and its postings added to the session, not yet numbered nor flushed
-    (`stage_receipt`); `finish_receipt` numbers, writes and books them."""
+    """A new receipt and its postings with their ids, not yet numbered nor written
+    (`stage_receipt`): the caller inserts `objects` (`db.direct.insert`), then `finish_receipt`
+    numbers and books them."""
 
     receipt: LedgerReceipt
     built: Built
@@ -287,6 +289,11 @@ class Staged:
     @property
     def counter(self) -> str:
         return receipt_counter(self.receipt.fiscal_year_id)
+
+    @property
+    def objects(self) -> list[object]:
+        """The rows to insert, parents first."""
+        return [self.receipt, *self.built.rows, *self.splits]
 
 
 def create_receipt(
@@ -309,7 +316,7 @@ def create_receipt(
         session, company_id=company_id, draft=draft, user_id=user_id, create_reconciliation=create_reconciliation,
         status=status, allowed_types=allowed_types, invoice_id=invoice_id, with_vat=with_vat,
     )  # fmt: skip
-    session.flush()
+    direct.insert(session, staged.objects)
     number = take_gap_free(session, company_id=company_id, counts={staged.counter: 1})[staged.counter]
     return finish_receipt(session, staged=staged, number=number, invoice_number=invoice_number)
 
@@ -327,12 +334,12 @@ def stage_receipt(
     with_vat: bool = True,
     built: Built | None = None,
 ) -> Staged:
-    """`create_receipt` but for the receipt number: the receipt and its postings, with their ids
-    (plain ids take no lock), added to the session. Until `finish_receipt` the receipt's number is
-    a placeholder (`db.counters.unnumbered`), so the caller can flush everything before it takes a
-    lock; then it takes the number from `Staged.counter` with its other gap-free counters
-    (`db.counters.take_gap_free`) and calls `finish_receipt` — so every lock is taken in one order
-    and held only for setting the numbers, the balances and the commit."""
+    """`create_receipt` but for writing and numbering: the receipt and its postings, with their ids
+    (plain ids take no lock), built and not written. Until `finish_receipt` the receipt's number is
+    a placeholder (`db.counters.unnumbered`), so the caller can insert everything
+    (`Staged.objects`) before it takes a lock; then it takes the number from `Staged.counter` with
+    its other gap-free counters (`db.counters.take_gap_free`) and calls `finish_receipt` — so every
+    lock is taken in one order and held only for setting the numbers, the balances and the commit."""
     if built is None:
         built = prepare_receipt(
             session, company_id=company_id, draft=draft, create_reconciliation=create_reconciliation,
@@ -354,24 +361,24 @@ def stage_receipt(
     )
     receipt.receipt_number = unnumbered(receipt.id)
     _fill(receipt, draft)
-    session.add(receipt)
-    splits = _stage_rows(session, company_id=company_id, receipt=receipt, built=built)
+    splits = _number_rows(session, company_id=company_id, receipt=receipt, built=built)
     return Staged(receipt=receipt, built=built, splits=splits)
 
 
 def finish_receipt(
     session: Session, *, staged: Staged, number: int, invoice_number: int | None = None
 ) -> LedgerReceipt:
-    """The staged receipt numbered (`invoice_number`: its invoice's, else the receipt number),
-    flushed with everything still pending in the session, and added to the balances."""
+    """The inserted staged receipt numbered (`invoice_number`: its invoice's, else the receipt
+    number) and added to the balances; returned persistent in the session (`db.direct.attach`)."""
     receipt = staged.receipt
     receipt.receipt_number = number
     receipt.invoice_number = invoice_number if invoice_number is not None else number
-    session.flush()
+    direct.update(session, receipt, ("receipt_number", "invoice_number"))
     balances.apply(
         session, company_id=receipt.company_id, status=receipt.status, rows=staged.built.rows, splits=staged.splits,
         sign=1,
     )  # fmt: skip
+    direct.attach(session, [receipt])
     return receipt
 
 
