@@ -6,19 +6,22 @@ Why: writing an invoice is some 35 rows in six tables and a dozen statements; th
 bookkeeping per object and SQLAlchemy's execution context per statement cost more CPU than the
 driver and the database spend on the same rows. What is kept: each statement is compiled by
 SQLAlchemy for the session's dialect (once, then cached) and every value goes through its type's
-bind processor — what is stored is what a flush would store.
+bind processor — what is stored is what a flush would store. Several rows of one INSERT go as one
+statement on PostgreSQL (a multi-row VALUES, with PostgreSQL's own `$n` placeholders, which the
+driver passes on without parsing the SQL) and as an executemany on SQLite.
 
 Invariants:
-- everything runs on the session's own connection, in its transaction (begun if it was not), and
-  the engine's `before_cursor_execute` listeners see every statement;
+- everything runs on the session's own connection, in its transaction (begun if it was not), the
+  engine's `before_cursor_execute` listeners see every statement, and a driver error is raised as
+  SQLAlchemy's exception (a lost connection is invalidated, as SQLAlchemy's execution does);
 - an attribute left unset takes its column's Python default, written back onto the object as a
-  flush does (a column without one is written NULL, or left to its server default when no object
-  sets it);
+  flush does, else NULL (the mapped tables have no server defaults: `_shape` refuses one);
 - a read-only session refuses, as it refuses a flush (`db.engine`), and a write to a table the
   memo watches forgets the memo (`db.memo`);
 - `insert` leaves the objects transient: nothing else in the session sees them. `attach` makes
   them persistent and clean (as if just loaded) for callers that go on with them through the ORM;
-  a rollback makes them transient again, as it does objects a flush inserted.
+  a rollback of the transaction or savepoint they were attached in makes them transient again, as
+  it does objects a flush inserted.
 Tables are written in the order their first object comes: the caller orders parents first.
 """
 
@@ -26,23 +29,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
-from sqlalchemy import (
-    Column,
-    Connection,
-    Dialect,
-    Select,
-    Table,
-    bindparam,
-    event,
-    func,
-    inspect,
-    literal_column,
-    select,
-)
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import Column, Connection, Dialect, Insert, Table, bindparam, event, inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, SessionTransaction, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -51,25 +40,31 @@ from sqlalchemy.sql import ClauseElement
 from kirjuri.db import memo
 from kirjuri.db.engine import ReadOnlySessionError
 
-_NULL = object()  # an unset attribute without a default: SQL NULL, not passed to the type (as a flush omits it)
+_NULL = object()  # an unset attribute without a default: SQL NULL, not passed to its type (as a flush omits it)
+
+Processor = Callable[[Any], Any] | None
 
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    """A statement compiled for one dialect: its SQL and how values become its parameters."""
+    """A statement compiled for one dialect: its SQL and, per parameter in order, the row it comes
+    from (-1: a value compiled into the statement, in `fixed`), its name in that row and its type's
+    bind processor."""
 
     sql: str
-    names: tuple[str, ...]  # bind names, in parameter order when positional
-    processors: tuple[Callable[[Any], Any] | None, ...]
-    fixed: Mapping[str, Any]  # values the statement carries itself (literals compiled as binds)
-    positional: bool
+    slots: tuple[tuple[int, str, Processor], ...]
+    fixed: Mapping[str, Any]  # by bind name: the values the statement carries (literals compiled as binds)
+    positional: bool  # else the driver takes a dict by bind name
+    raw: bool  # PostgreSQL `$n` placeholders (psycopg's RawCursor)
 
-    def parameters(self, values: Mapping[str, Any]) -> Any:
+    def parameters(self, rows: Sequence[Mapping[str, Any]]) -> Any:
         out = []
-        for name, process in zip(self.names, self.processors, strict=True):
-            value = values[name] if name in values else self.fixed[name]
+        for index, name, process in self.slots:
+            value = self.fixed[name] if index < 0 else rows[index][name]
             out.append(None if value is _NULL else value if process is None else process(value))
-        return tuple(out) if self.positional else dict(zip(self.names, out, strict=True))
+        if self.positional:
+            return tuple(out)
+        return {name: value for (_index, name, _process), value in zip(self.slots, out, strict=True)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,36 +76,49 @@ class _Shape:
     key: tuple[str, ...]  # primary-key attribute keys
 
 
-_COMPILED: dict[tuple[str, Any], _Compiled] = {}
+_COMPILED: dict[tuple[str, Hashable], _Compiled] = {}
 _SHAPES: dict[type, _Shape] = {}
+_RAW_DIALECTS: dict[type, Dialect] = {}
 
 
-def _compile(dialect: Dialect, cache_key: Hashable, build: Callable[[], ClauseElement]) -> _Compiled:
-    """The statement `build` makes, compiled for `dialect` once per `cache_key`."""
+def _compile(dialect: Dialect, cache_key: Hashable, build: Callable[[], ClauseElement], rows: int = 1) -> _Compiled:
+    """The statement `build` makes, compiled for `dialect` once per `cache_key`. With `rows` > 1 it
+    is an INSERT given that many rows of parameters (bind names suffixed `__<row>`)."""
     compiled = _COMPILED.get((dialect.name, cache_key))
     if compiled is None:
-        statement: Any = build().compile(dialect=dialect)
+        raw = dialect.name == "postgresql"
+        statement: Any = build().compile(dialect=_raw_twin(dialect) if raw else dialect)
         binds = statement.binds
         names = tuple(statement.positiontup) if statement.positional else tuple(binds)
         if any(binds[name].expanding for name in names) or statement.escaped_bind_names:
             raise ValueError(f"not a statement for db.direct: {statement.string}")
+        slots = []
+        for name in names:
+            process = binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if not binds[name].required:
+                slots.append((-1, name, process))
+            elif rows > 1:
+                column, _, index = name.rpartition("__")
+                slots.append((int(index), column, process))
+            else:
+                slots.append((0, name, process))
         compiled = _COMPILED[(dialect.name, cache_key)] = _Compiled(
             sql=statement.string,
-            names=names,
-            processors=tuple(binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names),
+            slots=tuple(slots),
             fixed={name: binds[name].value for name in names if not binds[name].required},
             positional=statement.positional,
+            raw=raw,
         )
     return compiled
 
 
-def _insert_of(table: Table, names: tuple[str, ...]) -> ClauseElement:
-    return table.insert().values({name: bindparam(name, type_=table.c[name].type) for name in names})
-
-
-def _update_of(table: Table, names: tuple[str, ...], key: tuple[str, ...]) -> ClauseElement:
-    where = [table.c[name] == bindparam(f"key_{name}", type_=table.c[name].type) for name in key]
-    return table.update().where(*where).values({name: bindparam(name, type_=table.c[name].type) for name in names})
+def _raw_twin(dialect: Dialect) -> Dialect:
+    """The PostgreSQL dialect compiling to `$n` placeholders (the server's own)."""
+    twin = _RAW_DIALECTS.get(type(dialect))
+    if twin is None:
+        make: Any = type(dialect)
+        twin = _RAW_DIALECTS[type(dialect)] = make(paramstyle="numeric_dollar")
+    return twin
 
 
 def _connection(session: Session | Connection) -> Connection:
@@ -121,11 +129,14 @@ def _connection(session: Session | Connection) -> Connection:
     return session
 
 
-def _send(connection: Connection, compiled: _Compiled, rows: Sequence[Mapping[str, Any]], *, fetch: bool) -> list[Any]:
-    params = [compiled.parameters(row) for row in rows]
+def _send(connection: Connection, compiled: _Compiled, params: list[Any], *, fetch: bool) -> list[Any]:
+    """Execute (one set of parameters) or executemany (several) on the connection's cursor."""
     many = len(params) > 1
     dbapi = connection.dialect.loaded_dbapi
-    cursor = connection.connection.cursor()
+    if compiled.raw:
+        cursor: Any = dbapi.RawCursor(connection.connection.dbapi_connection)
+    else:
+        cursor = connection.connection.cursor()
     try:
         if connection.dispatch.before_cursor_execute:
             for listener in connection.dispatch.before_cursor_execute:
@@ -152,14 +163,33 @@ def run(
     session: Session | Connection, statement: ClauseElement, rows: Sequence[Mapping[str, Any]], *, fetch: bool = False
 ) -> list[Any]:
     """A prebuilt Core statement (module-level: it is compiled once per dialect, keyed by identity)
-    run once per row of parameters (executemany for several); its returned rows when `fetch`."""
+    run once per row of parameters (executemany for several); its returned rows when `fetch`.
+
+    An INSERT built without values (`insert(table)`, an `on_conflict_…` clause allowed) given
+    several rows goes as one multi-row statement on PostgreSQL (`fetch` then returns what its
+    RETURNING gives for all of them)."""
     if not rows:
         return []
     connection = _connection(session)
     table = getattr(statement, "table", None)
     if isinstance(session, Session) and isinstance(table, Table):
         memo.wrote(session, table)
-    return _send(connection, _compile(connection.dialect, statement, lambda: statement), rows, fetch=fetch)
+    dialect = connection.dialect
+    if len(rows) > 1 and dialect.name == "postgresql" and isinstance(statement, Insert):
+        names = tuple(rows[0])
+        key = (statement, names, len(rows))
+        compiled = _compile(dialect, key, lambda: _many(statement, names, len(rows)), rows=len(rows))
+        return _send(connection, compiled, [compiled.parameters(rows)], fetch=fetch)
+    compiled = _compile(dialect, statement, lambda: statement)
+    return _send(connection, compiled, [compiled.parameters([row]) for row in rows], fetch=fetch)
+
+
+def _many(statement: Insert, names: tuple[str, ...], count: int) -> ClauseElement:
+    """`statement` (an INSERT without values) with `count` rows of the columns `names`."""
+    table: Any = statement.table
+    return statement.values(
+        [{name: bindparam(f"{name}__{i}", type_=table.c[name].type) for name in names} for i in range(count)]
+    )
 
 
 def _shape(cls: type) -> _Shape:
@@ -170,9 +200,11 @@ def _shape(cls: type) -> _Shape:
         if not isinstance(table, Table):
             raise TypeError(f"{cls.__name__} is not mapped to one table")
         columns = tuple((prop.key, prop.columns[0]) for prop in mapper.column_attrs)
+        if any(column.server_default is not None for _key, column in columns):
+            raise TypeError(f"db.direct does not write tables with server defaults ({table.name})")
         by_column = {column: key for key, column in columns}
         key = tuple(by_column[column] for column in mapper.primary_key)
-        shape = _SHAPES[cls] = _Shape(table=table, columns=columns, key=key)  # type: ignore[arg-type]
+        shape = _SHAPES[cls] = _Shape(table=table, columns=columns, key=key)
     return shape
 
 
@@ -191,70 +223,32 @@ def _default(obj: object, key: str, column: Column[Any]) -> Any:
 
 
 def insert(session: Session, objects: Iterable[object]) -> None:
-    """INSERT the new objects, one statement (executemany) per table, tables in the order they
-    first come. The objects stay transient."""
+    """INSERT the new objects, one statement per table, tables in the order they first come. The
+    objects stay transient."""
     by_class: dict[type, list[object]] = {}
     for obj in objects:
         by_class.setdefault(type(obj), []).append(obj)
     for cls, group in by_class.items():
         shape = _shape(cls)
-        states = [obj.__dict__ for obj in group]
-        columns = [
-            (key, column)
-            for key, column in shape.columns
-            if column.server_default is None or any(key in state for state in states)
-        ]
-        rows = [
-            {column.key: state[key] if key in state else _default(obj, key, column) for key, column in columns}
-            for obj, state in zip(group, states, strict=True)
-        ]
-        names = tuple(column.key for _key, column in columns)
-        memo.wrote(session, shape.table)
-        connection = _connection(session)
-        if (
-            len(rows) > 1
-            and connection.dialect.name == "postgresql"
-            and _null_safe(connection.dialect, shape.table, rows)
-        ):
-            build = partial(_insert_unnest_of, shape.table, names)
-            compiled = _compile(connection.dialect, ("insert-unnest", shape.table, names), build)
-            _send(connection, compiled, [arrays(rows, names)], fetch=False)
-        else:
-            build = partial(_insert_of, shape.table, names)
-            _send(connection, _compile(connection.dialect, ("insert", shape.table, names), build), rows, fetch=False)
+        run(session, _insert_of(shape.table), [_values(obj, shape) for obj in group])
 
 
-def arrays(rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> dict[str, list[Any]]:
-    """Rows as one list per column (the parameters of an `unnest` statement; unset is NULL)."""
-    return {name: [None if (value := row[name]) is _NULL else value for row in rows] for name in names}
+def _values(obj: object, shape: _Shape) -> dict[str, Any]:
+    """Column name → value of a new object (its attributes; defaults for those left unset)."""
+    state = obj.__dict__
+    return {column.key: state[key] if key in state else _default(obj, key, column) for key, column in shape.columns}
 
 
-def unnest(table: Table, names: Sequence[str]) -> Select[Any]:
-    """PostgreSQL: `SELECT * FROM unnest(:a, :b, …)`, one array parameter per column of `table` —
-    many rows in one statement whose text does not depend on their number (parameters: `arrays`)."""
-    columns = [bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in names]
-    return select(literal_column("*")).select_from(func.unnest(*columns))
+_INSERTS: dict[Table, Insert] = {}
 
 
-def _insert_unnest_of(table: Table, names: tuple[str, ...]) -> ClauseElement:
-    return table.insert().from_select(names, unnest(table, names))
-
-
-_NULL_UNSAFE: dict[tuple[str, Table], frozenset[str]] = {}
-
-
-def _null_safe(dialect: Dialect, table: Table, rows: Sequence[Mapping[str, Any]]) -> bool:
-    """Whether no row leaves unset a column whose type writes None as a value (JSON `null`): in an
-    array there is no telling that unset from None, so such rows go one by one."""
-    unsafe = _NULL_UNSAFE.get((dialect.name, table))
-    if unsafe is None:
-        unsafe = _NULL_UNSAFE[(dialect.name, table)] = frozenset(
-            column.key
-            for column in table.columns
-            if (process := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
-            and process(None) is not None
-        )
-    return not any(row.get(name) is _NULL for row in rows for name in unsafe)
+def _insert_of(table: Table) -> Insert:
+    """The table's INSERT of every column (no values: `run` makes it multi-row), one object per
+    table (`run` caches its compiled forms by identity)."""
+    statement = _INSERTS.get(table)
+    if statement is None:
+        statement = _INSERTS[table] = table.insert()
+    return statement
 
 
 def update(session: Session, obj: object, keys: Sequence[str]) -> None:
@@ -264,13 +258,21 @@ def update(session: Session, obj: object, keys: Sequence[str]) -> None:
     columns = dict(shape.columns)
     state = obj.__dict__
     names = tuple(columns[key].key for key in keys)
-    key_names = tuple(columns[key].key for key in shape.key)
     row = {columns[key].key: state[key] for key in keys}
     row.update({f"key_{columns[key].key}": state[key] for key in shape.key})
     memo.wrote(session, shape.table)
     connection = _connection(session)
-    build = partial(_update_of, shape.table, names, key_names)
-    _send(connection, _compile(connection.dialect, ("update", shape.table, names), build), [row], fetch=False)
+    table = shape.table
+
+    def build() -> ClauseElement:
+        where = [
+            table.c[columns[key].key] == bindparam(f"key_{columns[key].key}", type_=columns[key].type)
+            for key in shape.key
+        ]
+        return table.update().where(*where).values({name: bindparam(name, type_=table.c[name].type) for name in names})
+
+    compiled = _compile(connection.dialect, ("update", table, names), build)
+    _send(connection, compiled, [compiled.parameters([row])], fetch=False)
 
 
 def attach(session: Session, objects: Iterable[object]) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from sqlalchemy import delete
@@ -35,7 +34,6 @@ KEY_COLUMNS = (
     "dimension_id",
     "item_id",
 )
-COLUMNS = ("company_id", *KEY_COLUMNS, "debit_minor", "credit_minor")
 
 
 def vat_key(row: LedgerTransaction) -> tuple[int, str, Decimal, str]:
@@ -91,18 +89,12 @@ def apply(
         )
 
 
-@cache
 def _upsert_statement(dialect: str) -> Any:
-    """One upsert per dialect, built once (so it is compiled once): on PostgreSQL of all the keys
-    at once (`db.direct.unnest`; one statement takes the keys' row locks in their sorted order), on
-    SQLite of one key, executed for each. Built on first use, when every table is mapped (the
-    type of `company_id` comes from its foreign key's target)."""
-    table: Any = LedgerBalance.__table__
-    stmt: Any = (
-        postgresql.insert(table).from_select(COLUMNS, direct.unnest(table, COLUMNS))
-        if dialect == "postgresql"
-        else sqlite.insert(table)
-    )
+    """One upsert per dialect, built once (so `db.direct.run` compiles it once; on PostgreSQL it
+    writes all the keys in one statement, which takes their row locks in the order given)."""
+    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = LedgerBalance.__table__
+    stmt = insert(table)
     return stmt.on_conflict_do_update(
         index_elements=["company_id", *KEY_COLUMNS],
         set_={
@@ -110,6 +102,9 @@ def _upsert_statement(dialect: str) -> Any:
             "credit_minor": table.c.credit_minor + stmt.excluded.credit_minor,
         },
     )
+
+
+_STATEMENTS = {dialect: _upsert_statement(dialect) for dialect in ("postgresql", "sqlite")}
 
 
 def upsert(session: Session, *, company_id: int, amounts: dict[Key, tuple[int, int]], sign: int = 1) -> None:
@@ -121,7 +116,4 @@ def upsert(session: Session, *, company_id: int, amounts: dict[Key, tuple[int, i
          "credit_minor": sign * c}
         for key, (d, c) in sorted(amounts.items())
     ]  # fmt: skip
-    dialect = session.get_bind().dialect.name
-    direct.run(
-        session, _upsert_statement(dialect), [direct.arrays(values, COLUMNS)] if dialect == "postgresql" else values
-    )
+    direct.run(session, _STATEMENTS[session.get_bind().dialect.name], values)
