@@ -8,7 +8,7 @@ area behind these checks and the idempotency guard.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -16,7 +16,8 @@ from fastapi import APIRouter, Depends
 from starlette.requests import Request
 
 from kirjuri.api import idempotency
-from kirjuri.api.route import KirjuriRoute, add_response_headers
+from kirjuri.api.route import add_response_headers
+from kirjuri.api.routers import KirjuriRouter
 from kirjuri.api.session import DbSession
 from kirjuri.auth import repository
 from kirjuri.companies import rules as rights_rules
@@ -117,11 +118,11 @@ async def guarded_principal(
 CurrentPrincipal = Annotated[Principal, Depends(guarded_principal)]
 
 
-def requires(right: str, *, write: bool = False) -> Callable[..., Principal]:
+def requires(right: str, *, write: bool = False) -> Callable[..., Awaitable[Principal]]:
     """Dependency: the principal, when it holds `right` ("group.name") at the needed level."""
     rights_rules.level_of({}, right)  # unknown rights fail at import time, not per request
 
-    def dependency(principal: CurrentPrincipal) -> Principal:
+    async def dependency(principal: CurrentPrincipal) -> Principal:  # async: no thread for a check
         if not principal.can(right, write=write):
             raise forbidden("INSUFFICIENT_RIGHTS")
         return principal
@@ -129,13 +130,13 @@ def requires(right: str, *, write: bool = False) -> Callable[..., Principal]:
     return dependency
 
 
-def requires_any(*rights: str, write: bool = False) -> Callable[..., Principal]:
+def requires_any(*rights: str, write: bool = False) -> Callable[..., Awaitable[Principal]]:
     """Dependency: the principal, when it holds any of `rights` at viewing level or better (at
     ALL_RIGHTS with `write`)."""
     for right in rights:
         rights_rules.level_of({}, right)  # unknown rights fail at import time, not per request
 
-    def dependency(principal: CurrentPrincipal) -> Principal:
+    async def dependency(principal: CurrentPrincipal) -> Principal:  # async: no thread for a check
         if not rights_rules.allows_any(principal.rights, rights, write=write):
             raise forbidden("INSUFFICIENT_RIGHTS")
         return principal
@@ -145,4 +146,4 @@ def requires_any(*rights: str, write: bool = False) -> Callable[..., Principal]:
 
 def api_router(**kwargs: Any) -> APIRouter:
     """A router whose every endpoint needs a valid bearer token (and honours Idempotency-Key)."""
-    return APIRouter(route_class=KirjuriRoute, dependencies=[Depends(guarded_principal)], **kwargs)
+    return KirjuriRouter(dependencies=[Depends(guarded_principal)], **kwargs)

@@ -25,13 +25,13 @@ from dataclasses import asdict, dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query
+from fastapi import Form, Query
 from itsdangerous import BadSignature
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kirjuri.api.route import KirjuriRoute
+from kirjuri.api.routers import KirjuriRouter
 from kirjuri.auth import repository, rules, throttle
 from kirjuri.auth import service as auth_service
 from kirjuri.auth.models import OAuthClient
@@ -39,7 +39,7 @@ from kirjuri.browser import Browser, BrowserDep, FormBrowserDep, safe_next, seri
 from kirjuri.companies import repository as companies_repository
 from kirjuri.core.errors import KirjuriError
 
-router = APIRouter(route_class=KirjuriRoute, include_in_schema=False)
+router = KirjuriRouter(include_in_schema=False)
 
 FLOW_PATHS = {"token": "/login", "api_key": "/keylogin"}
 _REQUEST_SALT = "kirjuri.authorization-request"

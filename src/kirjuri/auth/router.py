@@ -13,19 +13,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import Depends, Form
 from starlette.requests import Request
 from starlette.responses import Response
 
-from kirjuri.api.route import KirjuriRoute
+from kirjuri.api.routers import KirjuriRouter
 from kirjuri.api.schemas import ErrorMessages, InfoMessage
 from kirjuri.api.session import DbSession
 from kirjuri.auth import schemas, server, service
 from kirjuri.auth.dependencies import bearer_token
 from kirjuri.core.errors import unauthorized
 
-router = APIRouter(route_class=KirjuriRoute, tags=["OAuth2"])
-root_router = APIRouter(route_class=KirjuriRoute, tags=["OAuth2"])
+router = KirjuriRouter(tags=["OAuth2"])
+root_router = KirjuriRouter(tags=["OAuth2"])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": schemas.OAuthErrorMessages, "description": "Invalid request, grant or secret in the URL"},

@@ -11,13 +11,13 @@ from __future__ import annotations
 import functools
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import Depends, Path
 from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import Response
 
 from kirjuri import __version__
-from kirjuri.api.route import KirjuriRoute
+from kirjuri.api.routers import KirjuriRouter
 from kirjuri.api.schemas import ErrorMessages, InfoMessage
 from kirjuri.api.session import DbSession
 from kirjuri.api.versioning import check_if_match, with_etag
@@ -30,7 +30,7 @@ from kirjuri.core import versions
 from kirjuri.core.ids import INT32_MAX
 
 router = api_router()
-public_router = APIRouter(route_class=KirjuriRoute)
+public_router = KirjuriRouter()
 
 _403: dict[int | str, dict[str, Any]] = {403: {"model": ErrorMessages}}
 BASIC_INFO = "management.basicCompanyInfo"

@@ -43,8 +43,9 @@ CHANNELS: tuple[str, ...] = ("EMAIL", "MAIL", "ELECTRONIC_INVOICE", "EDIFACT", "
 assert set(CHANNELS) == set(INVOICE_CHANNELS)
 
 
-def _writer(principal: CurrentPrincipal) -> Principal:
-    """Any invoice write right at ALL_RIGHTS (the type's own is checked once the type is known)."""
+async def _writer(principal: CurrentPrincipal) -> Principal:
+    """Any invoice write right at ALL_RIGHTS (the type's own is checked once the type is known).
+    Async: a check needs no thread of its own."""
     if not access.can_write_any(principal):
         raise forbidden("INSUFFICIENT_RIGHTS")
     return principal

@@ -104,7 +104,7 @@ def _one(session: Session, company_id: int, receipt: LedgerReceipt) -> Response:
 # --- search ------------------------------------------------------------------------------------
 
 
-def receipt_filter(
+async def receipt_filter(
     *,
     start_date: Annotated[date | None, Query(alias="startDate", description="Receipt date from (inclusive).")] = None,
     end_date: Annotated[date | None, Query(alias="endDate", description="Receipt date until (inclusive).")] = None,

@@ -16,7 +16,7 @@ person paths — is 404. GET handlers never write.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Path
@@ -45,11 +45,11 @@ PartnerId = Annotated[int, Path(alias="id")]
 DefaultProducts = list[wire.DefaultProduct]
 
 
-def _writer(*partner_types: str) -> Callable[..., Principal]:
+def _writer(*partner_types: str) -> Callable[..., Awaitable[Principal]]:
     """Dependency: the principal, when it may write the register of one of `partner_types`."""
     wanted = tuple(rules.TYPE_RIGHTS[t] for t in partner_types)
 
-    def dependency(principal: CurrentPrincipal) -> Principal:
+    async def dependency(principal: CurrentPrincipal) -> Principal:  # async: no thread for a check
         if not any(principal.can(right, write=True) for right in wanted):
             raise forbidden("INSUFFICIENT_RIGHTS")
         return principal

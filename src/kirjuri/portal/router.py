@@ -18,12 +18,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from kirjuri.api.route import KirjuriRoute, too_large_answer
+from kirjuri.api.route import too_large_answer
+from kirjuri.api.routers import KirjuriRouter
 from kirjuri.attachments.storage import local_store
 from kirjuri.auth.pages import THROTTLED, password_login
 from kirjuri.banking.statements import upload
@@ -34,7 +35,7 @@ from kirjuri.core.errors import KirjuriError
 from kirjuri.portal import bankfiles, service
 from kirjuri.portal.schemas import ApiKeyForm, RegisterForm, SandboxForm, parse
 
-router = APIRouter(route_class=KirjuriRoute, include_in_schema=False, prefix="/portal")
+router = KirjuriRouter(include_in_schema=False, prefix="/portal")
 
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8"}

@@ -40,8 +40,9 @@ router = api_router()
 TAG = "Products"
 
 
-def writer(principal: CurrentPrincipal) -> Principal:
-    """Dependency: the principal, when it may write at least one product register."""
+async def writer(principal: CurrentPrincipal) -> Principal:
+    """Dependency: the principal, when it may write at least one product register (async: a
+    check needs no thread of its own)."""
     if not any(principal.can(right, write=True) for right in rules.ANY_WRITE_RIGHT):
         raise forbidden("INSUFFICIENT_RIGHTS")
     return principal
