@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from kirjuri.core import clock
@@ -132,20 +132,24 @@ def writable_period(session: Session, *, company_id: int, day: date, field: str 
     return period
 
 
+# Built once (every write reads it): the period of a day with its year's status, share-locked.
+_PERIOD_OF_DAY = (
+    select(TrackingPeriod, FiscalYear.status)
+    .join(
+        FiscalYear,
+        (FiscalYear.company_id == TrackingPeriod.company_id) & (FiscalYear.id == TrackingPeriod.fiscal_year_id),
+    )
+    .where(
+        TrackingPeriod.company_id == bindparam("company_id"),
+        TrackingPeriod.start_date <= bindparam("day"),
+        TrackingPeriod.end_date >= bindparam("day"),
+    )
+    .with_for_update(read=True, of=TrackingPeriod)
+)
+
+
 def _open_period(session: Session, company_id: int, day: date) -> TrackingPeriod | None:
-    row = session.execute(
-        select(TrackingPeriod, FiscalYear.status)
-        .join(
-            FiscalYear,
-            (FiscalYear.company_id == TrackingPeriod.company_id) & (FiscalYear.id == TrackingPeriod.fiscal_year_id),
-        )
-        .where(
-            TrackingPeriod.company_id == company_id,
-            TrackingPeriod.start_date <= day,
-            TrackingPeriod.end_date >= day,
-        )
-        .with_for_update(read=True, of=TrackingPeriod)
-    ).first()
+    row = session.execute(_PERIOD_OF_DAY, {"company_id": company_id, "day": day}).first()
     if row is None or row[0].status != OPEN or row[1] != OPEN:
         return None
     return row[0]
