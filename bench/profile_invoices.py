@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, database_url: str) -> None:
     @event.listens_for(app.state.engine, "before_cursor_execute")
     def _count(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
         statements.append(statement)
-        if not locked and statement.startswith("UPDATE company_counters"):
+        if not locked and statement.startswith(("UPDATE company_counters", "INSERT INTO company_counters")):
             locked.append(time.perf_counter())
 
     @event.listens_for(app.state.engine, "commit")

@@ -197,12 +197,12 @@ def test_the_numbers_are_taken_after_every_row_is_written(db: Session, tenant: T
         event.remove(engine, "before_cursor_execute", seen)
     first_lock = next(
         i for i, (sql, params) in enumerate(statements)
-        if sql.startswith("UPDATE company_counters") and any(isinstance(v, str) and is_gap_free(v) for v in params)
+        if sql.startswith("INSERT INTO company_counters") and any(isinstance(v, str) and is_gap_free(v) for v in params)
     )  # fmt: skip
     written = {sql.split()[2] for sql, _params in statements[:first_lock] if sql.startswith("INSERT INTO")}
     assert {"invoices", "invoice_rows", "ledger_receipts", "ledger_transactions"} <= written
     after = [sql.split(None, 3)[:3] for sql, _params in statements[first_lock:]]
-    # (a counter's first use creates its row)
+    # (the counters are upserts: INSERT … ON CONFLICT DO UPDATE)
     assert all(words[0] == "UPDATE" or words[2] in ("ledger_balances", "company_counters") for words in after)
     assert ["UPDATE", "invoices", "SET"] in after and ["UPDATE", "ledger_receipts", "SET"] in after
     db.commit()

@@ -21,9 +21,11 @@ One entry point, `next_value`; the counter's name decides its kind:
   connection would wait for the first) plain ids are taken in the caller's transaction as the
   gap-free numbers are.
 
-A counter row is created on first use with `INSERT … ON CONFLICT DO NOTHING`, so two first uses at
-once do not collide either. A name is one kind for good: never move a name between the kinds
-without moving its counter past every id given.
+A counter is advanced by one upsert (`INSERT … ON CONFLICT DO UPDATE … RETURNING`) that creates
+its row on first use, so two first uses at once do not collide either, and a first use takes its
+row lock in the same place of the lock order as any later use. Several gap-free counters go to
+PostgreSQL in one round trip, still in that order (`db.direct.run_each`). A name is one kind for
+good: never move a name between the kinds without moving its counter past every id given.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Integer, String, bindparam, create_engine, event, update
+from sqlalchemy import Connection, Engine, Integer, String, bindparam, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -56,17 +58,22 @@ class CompanyCounter(Base):
 
 
 _TABLE: Any = CompanyCounter.__table__
+
+
+def _advance_statement(dialect: Any) -> Any:
+    """Advance a counter by `counter_step`, creating it at `counter_first` (its first value after
+    the step) on first use — one upsert, so a first use takes its row lock where a later use does
+    (in the caller's order), and two first uses at once do not collide."""
+    insert = dialect.insert(_TABLE).values(
+        company_id=bindparam("counter_company"), name=bindparam("counter_name"), value=bindparam("counter_first")
+    )
+    return insert.on_conflict_do_update(
+        index_elements=["company_id", "name"], set_={"value": _TABLE.c.value + bindparam("counter_step")}
+    ).returning(_TABLE.c.value)
+
+
 # Core statements built once: the counter is on every write path, so it skips the ORM layer.
-_ADVANCE = (
-    update(_TABLE)
-    .where(_TABLE.c.company_id == bindparam("counter_company"), _TABLE.c.name == bindparam("counter_name"))
-    .values(value=_TABLE.c.value + bindparam("counter_step"))
-    .returning(_TABLE.c.value)
-)
-_CREATE = {
-    name: dialect.insert(_TABLE).on_conflict_do_nothing(index_elements=["company_id", "name"])
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
-}
+_ADVANCE = {name: _advance_statement(dialect) for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 
 
 def is_gap_free(name: str) -> bool:
@@ -106,34 +113,37 @@ def unnumbered(row_id: int) -> int:
 def take_gap_free(session: Session, *, company_id: int, counts: Mapping[str, int]) -> dict[str, int]:
     """Several gap-free counters at once, in `lock_order`: per name (→ how many values), the first
     value taken. Call once what they number is written (`unnumbered`), right before the commit."""
-    taken: dict[str, int] = {}
-    for name in sorted(counts, key=lock_order):
+    names = sorted(counts, key=lock_order)
+    for name in names:
         if not is_gap_free(name):
             raise ValueError(f"{name!r} is not a gap-free counter")
-        taken[name] = _advance(session, company_id=company_id, name=name, start=1, count=counts[name])
-    return taken
+    statement = _ADVANCE[session.get_bind().dialect.name]
+    values = direct.run_each(
+        session,
+        [(statement, _parameters(company_id=company_id, name=name, start=1, count=counts[name])) for name in names],
+    )
+    return {name: rows[0][0] - counts[name] + 1 for name, rows in zip(names, values, strict=True)}
+
+
+def _parameters(*, company_id: int, name: str, start: int, count: int) -> dict[str, Any]:
+    """`_ADVANCE`'s parameters: a new counter is created at the last value of its first step."""
+    return {
+        "counter_company": company_id,
+        "counter_name": name,
+        "counter_step": count,
+        "counter_first": start - 1 + count,
+    }
 
 
 def _advance(session: Session | Connection, *, company_id: int, name: str, start: int, count: int) -> int:
-    """The counter advanced by `count` in the transaction of `session` (row-locked until its end)."""
-    params = {"counter_company": company_id, "counter_name": name, "counter_step": count}
-    value = _advanced(session, params)
-    if value is None:  # first use: create the row (a concurrent first use loses the insert, not the number)
-        create = _CREATE[session.get_bind().dialect.name if isinstance(session, Session) else session.dialect.name]
-        session.execute(create, {"company_id": company_id, "name": name, "value": start - 1})
-        value = _advanced(session, params)
-        assert value is not None
+    """The counter advanced by `count` in the transaction of `session` (row-locked until its end):
+    the first of the `count` values taken."""
+    params = _parameters(company_id=company_id, name=name, start=start, count=count)
+    if isinstance(session, Session):  # on every request's write path: past SQLAlchemy's execution
+        value = direct.run(session, _ADVANCE[session.get_bind().dialect.name], [params], fetch=True)[0][0]
+    else:
+        value = session.execute(_ADVANCE[session.dialect.name], params).scalar_one()
     return int(value) - count + 1
-
-
-def _advanced(session: Session | Connection, params: dict[str, Any]) -> int | None:
-    """The counter's value after `_ADVANCE`, None when it has no row yet (on every request's write
-    path, so a session runs it through `db.direct`)."""
-    if isinstance(session, Session):
-        rows = direct.run(session, _ADVANCE, [params], fetch=True)
-        return rows[0][0] if rows else None
-    value = session.execute(_ADVANCE, params).scalar()
-    return None if value is None else int(value)
 
 
 class _Blocks:

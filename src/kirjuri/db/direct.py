@@ -27,7 +27,8 @@ Tables are written in the order their first object comes: the caller orders pare
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,34 +130,69 @@ def _connection(session: Session | Connection) -> Connection:
     return session
 
 
-def _send(connection: Connection, compiled: _Compiled, params: list[Any], *, fetch: bool) -> list[Any]:
-    """Execute (one set of parameters) or executemany (several) on the connection's cursor."""
-    many = len(params) > 1
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One statement to send: executed with one set of parameters, or executemany with several."""
+
+    compiled: _Compiled
+    params: list[Any]
+
+
+def _step(connection: Connection, statement: ClauseElement, rows: Sequence[Mapping[str, Any]]) -> _Step:
+    dialect = connection.dialect
+    if len(rows) > 1 and dialect.name == "postgresql" and isinstance(statement, Insert):
+        names = tuple(rows[0])
+        key = (statement, names, len(rows))
+        compiled = _compile(dialect, key, lambda: _many(statement, names, len(rows)), rows=len(rows))
+        return _Step(compiled, [compiled.parameters(rows)])
+    compiled = _compile(dialect, statement, lambda: statement)
+    return _Step(compiled, [compiled.parameters([row]) for row in rows])
+
+
+def _execute(connection: Connection, steps: Sequence[_Step], *, fetch: bool) -> list[list[Any]]:
+    """The steps in order, each one's returned rows when `fetch`. On PostgreSQL several steps go
+    in one round trip (psycopg's pipeline mode: the server runs them in order, the first error
+    ends the batch and is raised)."""
     dbapi = connection.dialect.loaded_dbapi
-    if compiled.raw:
-        cursor: Any = dbapi.RawCursor(connection.connection.dbapi_connection)
-    else:
-        cursor = connection.connection.cursor()
+    driver: Any = connection.connection.dbapi_connection
+    cursors: list[Any] = []
     try:
-        if connection.dispatch.before_cursor_execute:
-            for listener in connection.dispatch.before_cursor_execute:
-                listener(connection, cursor, compiled.sql, params if many else params[0], None, many)
-        if many:
-            cursor.executemany(compiled.sql, params)
-        else:
-            cursor.execute(compiled.sql, params[0])
-        return list(cursor.fetchall()) if fetch else []
+        with driver.pipeline() if len(steps) > 1 and connection.dialect.name == "postgresql" else nullcontext():
+            for step in steps:
+                cursor = dbapi.RawCursor(driver) if step.compiled.raw else connection.connection.cursor()
+                cursors.append(cursor)
+                many = len(step.params) > 1
+                for listener in connection.dispatch.before_cursor_execute:
+                    listener(connection, cursor, step.compiled.sql, step.params if many else step.params[0], None, many)
+                if many:
+                    cursor.executemany(step.compiled.sql, step.params)
+                else:
+                    cursor.execute(step.compiled.sql, step.params[0])
+            results = [list(cursor.fetchall()) if fetch else [] for cursor in cursors]
     except dbapi.Error as error:
         # As SQLAlchemy's own execution does: its exception classes (the API maps them, e.g. a
         # locked SQLite to 503), and a connection that is gone is not given back to the pool.
-        lost = connection.dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor)
+        lost = connection.dialect.is_disconnect(error, driver, cursors[-1] if cursors else None)
         if lost:
             connection.invalidate(error)
+        sql = "; ".join(step.compiled.sql for step in steps)
+        params = [step.params for step in steps]
         raise DBAPIError.instance(
-            compiled.sql, params, error, dbapi.Error, dialect=connection.dialect, connection_invalidated=lost
+            sql, params, error, dbapi.Error, dialect=connection.dialect, connection_invalidated=lost
         ) from error
     finally:
-        cursor.close()
+        for cursor in cursors:
+            cursor.close()
+    return results
+
+
+def _send(session: Session | Connection, steps: list[_Step], *, fetch: bool = False) -> list[list[Any]]:
+    """The steps executed now — or, without `fetch` inside `batch`, kept to go with the batch."""
+    pending: list[_Step] | None = session.info.get(_BATCH) if isinstance(session, Session) else None
+    if pending is not None and not fetch:
+        pending.extend(steps)
+        return [[] for _ in steps]
+    return _execute(_connection(session), steps, fetch=fetch)
 
 
 def run(
@@ -171,17 +207,47 @@ def run(
     if not rows:
         return []
     connection = _connection(session)
+    _wrote(session, statement)
+    return _send(session, [_step(connection, statement, rows)], fetch=fetch)[0]
+
+
+def run_each(
+    session: Session | Connection, calls: Sequence[tuple[ClauseElement, Mapping[str, Any]]]
+) -> list[list[Any]]:
+    """Several prebuilt statements, each with one row of parameters, in order and in one round
+    trip on PostgreSQL: what each returns."""
+    connection = _connection(session)
+    for statement, _row in calls:
+        _wrote(session, statement)
+    return _send(session, [_step(connection, statement, [row]) for statement, row in calls], fetch=True)
+
+
+@contextmanager
+def batch(session: Session) -> Iterator[None]:
+    """The statements `insert`, `update` and `run` (without `fetch`) make inside the block are sent
+    together when it ends — one round trip on PostgreSQL — in the order they were made. A statement
+    that fetches runs at once (what was batched before it is not sent first: do not read what the
+    batch writes). An error inside the block sends nothing."""
+    if _BATCH in session.info:
+        yield
+        return
+    pending: list[_Step] = []
+    session.info[_BATCH] = pending
+    try:
+        yield
+    finally:
+        del session.info[_BATCH]
+    if pending:
+        _execute(_connection(session), pending, fetch=False)
+
+
+_BATCH = "kirjuri.direct.batch"
+
+
+def _wrote(session: Session | Connection, statement: ClauseElement) -> None:
     table = getattr(statement, "table", None)
     if isinstance(session, Session) and isinstance(table, Table):
         memo.wrote(session, table)
-    dialect = connection.dialect
-    if len(rows) > 1 and dialect.name == "postgresql" and isinstance(statement, Insert):
-        names = tuple(rows[0])
-        key = (statement, names, len(rows))
-        compiled = _compile(dialect, key, lambda: _many(statement, names, len(rows)), rows=len(rows))
-        return _send(connection, compiled, [compiled.parameters(rows)], fetch=fetch)
-    compiled = _compile(dialect, statement, lambda: statement)
-    return _send(connection, compiled, [compiled.parameters([row]) for row in rows], fetch=fetch)
 
 
 def _many(statement: Insert, names: tuple[str, ...], count: int) -> ClauseElement:
@@ -228,9 +294,10 @@ def insert(session: Session, objects: Iterable[object]) -> None:
     by_class: dict[type, list[object]] = {}
     for obj in objects:
         by_class.setdefault(type(obj), []).append(obj)
-    for cls, group in by_class.items():
-        shape = _shape(cls)
-        run(session, _insert_of(shape.table), [_values(obj, shape) for obj in group])
+    with batch(session):
+        for cls, group in by_class.items():
+            shape = _shape(cls)
+            run(session, _insert_of(shape.table), [_values(obj, shape) for obj in group])
 
 
 def _values(obj: object, shape: _Shape) -> dict[str, Any]:
@@ -272,7 +339,7 @@ def update(session: Session, obj: object, keys: Sequence[str]) -> None:
         return table.update().where(*where).values({name: bindparam(name, type_=table.c[name].type) for name in names})
 
     compiled = _compile(connection.dialect, ("update", table, names), build)
-    _send(connection, compiled, [compiled.parameters([row])], fetch=False)
+    _send(session, [_Step(compiled, [compiled.parameters([row])])])
 
 
 def attach(session: Session, objects: Iterable[object]) -> None:

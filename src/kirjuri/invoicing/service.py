@@ -712,9 +712,10 @@ def _create(
     invoice.invoice_number = taken[number_counter]
     if generate is not None:
         _set_reference(invoice, _resolve_reference(session, invoice=invoice, reference=generate))
-    direct.update(session, invoice, _NUMBERED if generate is None else _NUMBERED_WITH_REFERENCE)
-    if staged is not None:
-        accounting.finish(session, invoice=invoice, staged=staged, number=taken[staged.counter])
+    with direct.batch(session):  # the numbers and the balances: one round trip, under the counters' locks
+        direct.update(session, invoice, _NUMBERED if generate is None else _NUMBERED_WITH_REFERENCE)
+        if staged is not None:
+            accounting.finish(session, invoice=invoice, staged=staged, number=taken[staged.counter])
     direct.attach(session, [invoice])
     return invoice, rows
 

@@ -373,11 +373,12 @@ def finish_receipt(
     receipt = staged.receipt
     receipt.receipt_number = number
     receipt.invoice_number = invoice_number if invoice_number is not None else number
-    direct.update(session, receipt, ("receipt_number", "invoice_number"))
-    balances.apply(
-        session, company_id=receipt.company_id, status=receipt.status, rows=staged.built.rows, splits=staged.splits,
-        sign=1,
-    )  # fmt: skip
+    with direct.batch(session):
+        direct.update(session, receipt, ("receipt_number", "invoice_number"))
+        balances.apply(
+            session, company_id=receipt.company_id, status=receipt.status, rows=staged.built.rows, splits=staged.splits,
+            sign=1,
+        )  # fmt: skip
     direct.attach(session, [receipt])
     return receipt
 
