@@ -4,6 +4,7 @@ and the 429 with `Retry-After` and `RateLimit-*` headers over HTTP."""
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -204,3 +205,31 @@ def test_a_refused_write_changes_nothing(limited: TestClient, tenant: Tenant) ->
     refused = limited.post("/api/kirjuri-test/lists", json={"name": "x"}, headers=tenant.headers)
     assert_error(refused, 429)
     assert limited.get("/api/kirjuri-test/members", headers=tenant.headers).status_code == 429
+
+
+class ThreadRecordingLimiter(MemoryLimiter):
+    """An in-process limiter that says whether it waits on the network, and records the thread
+    each decision is made in."""
+
+    def __init__(self, *, blocking: bool) -> None:
+        super().__init__()
+        self.blocking = blocking
+        self.threads: list[str] = []
+
+    def hit(self, key: str, *, rate: float, burst: int) -> Decision:
+        self.threads.append(threading.current_thread().name)
+        return super().hit(key, rate=rate, burst=burst)
+
+
+@pytest.mark.parametrize("blocking", [True, False])
+def test_a_limiter_that_waits_on_the_network_is_asked_from_a_worker_thread(
+    settings: Settings, tenant: Tenant, blocking: bool
+) -> None:
+    """The principal is read on the event loop; a Redis limiter must not block the loop with its
+    round trip, an in-process one costs no thread hop."""
+    app = wire_app.build(settings)
+    limiter = app.state.limiter = ThreadRecordingLimiter(blocking=blocking)
+    with TestClient(app) as client:
+        assert client.get("/api/kirjuri-test/whoami", headers=tenant.headers).status_code == 200
+    assert len(limiter.threads) == 1
+    assert limiter.threads[0].startswith("AnyIO worker thread") is blocking

@@ -244,6 +244,8 @@ def test_get_is_not_a_token_request(client: TestClient) -> None:
 class DenyingLimiter:
     """Records every key and refuses those that start with `deny`."""
 
+    blocking = False
+
     def __init__(self, deny: str) -> None:
         self.deny = deny
         self.keys: list[str] = []

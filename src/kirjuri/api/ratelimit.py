@@ -36,6 +36,9 @@ class Decision:
 
 
 class Limiter(Protocol):
+    # Whether `hit` waits on the network (then an async caller runs it in a thread).
+    blocking: bool
+
     def hit(self, key: str, *, rate: float, burst: int) -> Decision: ...
 
 
@@ -64,6 +67,8 @@ def _remaining(now: float, allow_at: float, interval: float, burst: int) -> int:
 
 class MemoryLimiter:
     """Buckets in this process; bounded so that a flood of keys cannot exhaust memory."""
+
+    blocking = False
 
     def __init__(self, max_keys: int = 100_000, clock: object = time.monotonic) -> None:
         self._tats: OrderedDict[str, float] = OrderedDict()
@@ -102,6 +107,8 @@ return {1, stored}
 
 class RedisLimiter:
     """Buckets shared by every server process through one Lua script (atomic in Redis)."""
+
+    blocking = True
 
     def __init__(self, url: str) -> None:
         import redis

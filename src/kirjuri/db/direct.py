@@ -1,27 +1,31 @@
 """Statements sent straight to the driver, on the hot write paths: new objects inserted without
-the ORM's unit of work (`insert`), chosen attributes of them updated (`update`), and prebuilt Core
-statements run (`run`).
+the ORM's unit of work (`insert`), chosen attributes of them updated (`update`), prebuilt Core
+statements run (`run`, `run_each`), and what a block writes sent together (`batch`).
 
 Why: writing an invoice is some 35 rows in six tables and a dozen statements; the unit of work's
 bookkeeping per object and SQLAlchemy's execution context per statement cost more CPU than the
-driver and the database spend on the same rows. What is kept: each statement is compiled by
-SQLAlchemy for the session's dialect (once, then cached) and every value goes through its type's
-bind processor — what is stored is what a flush would store. Several rows of one INSERT go as one
-statement on PostgreSQL (a multi-row VALUES, with PostgreSQL's own `$n` placeholders, which the
-driver passes on without parsing the SQL) and as an executemany on SQLite.
+driver and the database spend on the same rows, and each round trip is a wait for the interpreter
+lock under load. What is kept: each statement is compiled by SQLAlchemy for the session's dialect
+(once, then cached) and every value goes through its type's bind processor — what is stored is
+what a flush would store. With psycopg (PostgreSQL) several rows of one INSERT go as one multi-row
+statement (up to `MAX_ROWS` rows each) with PostgreSQL's own `$n` placeholders, which the driver
+passes on without parsing the SQL, and several statements go in one round trip (pipeline mode); on
+SQLite several rows go as an executemany, and statements one by one.
 
 Invariants:
-- everything runs on the session's own connection, in its transaction (begun if it was not), the
-  engine's `before_cursor_execute` listeners see every statement, and a driver error is raised as
-  SQLAlchemy's exception (a lost connection is invalidated, as SQLAlchemy's execution does);
-- an attribute left unset takes its column's Python default, written back onto the object as a
-  flush does, else NULL (the mapped tables have no server defaults: `_shape` refuses one);
+- everything runs on the session's own connection, in its transaction (begun if it was not), in
+  the order it was asked for; the engine's `before_cursor_execute` listeners see every statement
+  (with no execution context); a driver error is raised as SQLAlchemy's exception (a lost
+  connection is invalidated, as SQLAlchemy's execution does);
+- an attribute left unset (or None, but for a type that stores None as a value: JSON) takes its
+  column's Python default, written back onto the object, else NULL — as a flush has it (the mapped
+  tables have no server defaults: `_shape` refuses one);
 - a read-only session refuses, as it refuses a flush (`db.engine`), and a write to a table the
-  memo watches forgets the memo (`db.memo`);
+  memo watches forgets the memo when it is sent (`db.memo`);
 - `insert` leaves the objects transient: nothing else in the session sees them. `attach` makes
   them persistent and clean (as if just loaded) for callers that go on with them through the ORM;
-  a rollback of the transaction or savepoint they were attached in makes them transient again, as
-  it does objects a flush inserted.
+  a rollback of the transaction or savepoint they were attached in makes them transient again,
+  with their values, as it does objects a flush inserted.
 Tables are written in the order their first object comes: the caller orders parents first.
 """
 
@@ -30,11 +34,12 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Column, Connection, Dialect, Insert, Table, bindparam, event, inspect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, SessionTransaction, make_transient_to_detached
+from sqlalchemy.orm import Session, SessionTransaction, make_transient, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import ClauseElement
 
@@ -77,17 +82,19 @@ class _Shape:
     key: tuple[str, ...]  # primary-key attribute keys
 
 
-_COMPILED: dict[tuple[str, Hashable], _Compiled] = {}
+_COMPILED: dict[tuple[type, Hashable], _Compiled] = {}
 _SHAPES: dict[type, _Shape] = {}
 _RAW_DIALECTS: dict[type, Dialect] = {}
 
 
-def _compile(dialect: Dialect, cache_key: Hashable, build: Callable[[], ClauseElement], rows: int = 1) -> _Compiled:
-    """The statement `build` makes, compiled for `dialect` once per `cache_key`. With `rows` > 1 it
-    is an INSERT given that many rows of parameters (bind names suffixed `__<row>`)."""
-    compiled = _COMPILED.get((dialect.name, cache_key))
+def _compile(
+    dialect: Dialect, cache_key: Hashable, build: Callable[[], ClauseElement], *, multirow: bool = False
+) -> _Compiled:
+    """The statement `build` makes, compiled for `dialect` once per `cache_key`. A `multirow` one
+    is an INSERT of several rows of parameters (`_many`: bind names suffixed `__<row>`)."""
+    compiled = _COMPILED.get((type(dialect), cache_key))
     if compiled is None:
-        raw = dialect.name == "postgresql"
+        raw = dialect.driver == "psycopg"
         statement: Any = build().compile(dialect=_raw_twin(dialect) if raw else dialect)
         binds = statement.binds
         names = tuple(statement.positiontup) if statement.positional else tuple(binds)
@@ -98,12 +105,12 @@ def _compile(dialect: Dialect, cache_key: Hashable, build: Callable[[], ClauseEl
             process = binds[name].type.dialect_impl(dialect).bind_processor(dialect)
             if not binds[name].required:
                 slots.append((-1, name, process))
-            elif rows > 1:
+            elif multirow:
                 column, _, index = name.rpartition("__")
                 slots.append((int(index), column, process))
             else:
                 slots.append((0, name, process))
-        compiled = _COMPILED[(dialect.name, cache_key)] = _Compiled(
+        compiled = _COMPILED[(type(dialect), cache_key)] = _Compiled(
             sql=statement.string,
             slots=tuple(slots),
             fixed={name: binds[name].value for name in names if not binds[name].required},
@@ -114,7 +121,8 @@ def _compile(dialect: Dialect, cache_key: Hashable, build: Callable[[], ClauseEl
 
 
 def _raw_twin(dialect: Dialect) -> Dialect:
-    """The PostgreSQL dialect compiling to `$n` placeholders (the server's own)."""
+    """The psycopg dialect compiling to `$n` placeholders (the server's own, which psycopg's
+    RawCursor passes on as they are)."""
     twin = _RAW_DIALECTS.get(type(dialect))
     if twin is None:
         make: Any = type(dialect)
@@ -132,32 +140,61 @@ def _connection(session: Session | Connection) -> Connection:
 
 @dataclass(frozen=True, slots=True)
 class _Step:
-    """One statement to send: executed with one set of parameters, or executemany with several."""
+    """One statement to send: executed with one set of parameters, or executemany with several;
+    the table it writes (its memo is forgotten when it is sent)."""
 
     compiled: _Compiled
     params: list[Any]
+    table: Table | None
 
 
-def _step(connection: Connection, statement: ClauseElement, rows: Sequence[Mapping[str, Any]]) -> _Step:
+# At most this many rows in one multi-row INSERT (PostgreSQL takes at most 65,535 parameters per
+# statement; and the compiled forms, one per row count, stay few).
+MAX_ROWS = 100
+
+
+def _steps(
+    connection: Connection, statement: ClauseElement, rows: Sequence[Mapping[str, Any]], *, fetch: bool
+) -> list[_Step]:
+    """`statement` with `rows`: on PostgreSQL an INSERT as multi-row statements of up to
+    `MAX_ROWS` rows; else an executemany — or, to fetch what each row returns, one step per row."""
     dialect = connection.dialect
+    table = getattr(statement, "table", None)
+    table = table if isinstance(table, Table) else None
     if len(rows) > 1 and dialect.name == "postgresql" and isinstance(statement, Insert):
         names = tuple(rows[0])
-        key = (statement, names, len(rows))
-        compiled = _compile(dialect, key, lambda: _many(statement, names, len(rows)), rows=len(rows))
-        return _Step(compiled, [compiled.parameters(rows)])
+        if any(len(row) != len(names) or any(name not in row for name in names) for row in rows):
+            raise ValueError("every row of a multi-row INSERT must give the same columns")
+        steps = []
+        for start in range(0, len(rows), MAX_ROWS):
+            chunk = rows[start : start + MAX_ROWS]
+            build = partial(_many, statement, names, len(chunk))
+            compiled = _compile(dialect, (statement, names, len(chunk)), build, multirow=True)
+            steps.append(_Step(compiled, [compiled.parameters(chunk)], table))
+        return steps
     compiled = _compile(dialect, statement, lambda: statement)
-    return _Step(compiled, [compiled.parameters([row]) for row in rows])
+    params = [compiled.parameters([row]) for row in rows]
+    if fetch:
+        return [_Step(compiled, [one], table) for one in params]
+    return [_Step(compiled, params, table)]
 
 
-def _execute(connection: Connection, steps: Sequence[_Step], *, fetch: bool) -> list[list[Any]]:
-    """The steps in order, each one's returned rows when `fetch`. On PostgreSQL several steps go
-    in one round trip (psycopg's pipeline mode: the server runs them in order, the first error
-    ends the batch and is raised)."""
+def _execute(
+    session: Session | Connection, connection: Connection, steps: Sequence[_Step], *, fetch: bool
+) -> list[list[Any]]:
+    """The steps in order, each one's returned rows when `fetch` (none for a statement that returns
+    none). With psycopg several steps go in one round trip (pipeline mode: the server runs them in
+    order, the first error ends the batch and is raised)."""
+    if isinstance(session, Session):
+        for step in steps:
+            if step.table is not None:
+                memo.wrote(session, step.table)
     dbapi = connection.dialect.loaded_dbapi
     driver: Any = connection.connection.dbapi_connection
     cursors: list[Any] = []
     try:
-        with driver.pipeline() if len(steps) > 1 and connection.dialect.name == "postgresql" else nullcontext():
+        pipelined = len(steps) > 1 and connection.dialect.driver == "psycopg"
+        with driver.pipeline() if pipelined else nullcontext() as pipeline:
             for step in steps:
                 cursor = dbapi.RawCursor(driver) if step.compiled.raw else connection.connection.cursor()
                 cursors.append(cursor)
@@ -168,7 +205,9 @@ def _execute(connection: Connection, steps: Sequence[_Step], *, fetch: bool) -> 
                     cursor.executemany(step.compiled.sql, step.params)
                 else:
                     cursor.execute(step.compiled.sql, step.params[0])
-            results = [list(cursor.fetchall()) if fetch else [] for cursor in cursors]
+            if pipeline is not None and fetch:
+                pipeline.sync()  # every result received: each cursor knows whether it has rows
+            results = [list(cursor.fetchall()) if fetch and cursor.description else [] for cursor in cursors]
     except dbapi.Error as error:
         # As SQLAlchemy's own execution does: its exception classes (the API maps them, e.g. a
         # locked SQLite to 503), and a connection that is gone is not given back to the pool.
@@ -187,28 +226,31 @@ def _execute(connection: Connection, steps: Sequence[_Step], *, fetch: bool) -> 
 
 
 def _send(session: Session | Connection, steps: list[_Step], *, fetch: bool = False) -> list[list[Any]]:
-    """The steps executed now — or, without `fetch` inside `batch`, kept to go with the batch."""
+    """The steps executed now — or, inside `batch`, kept to go with the batch; a step that fetches
+    takes what the batch holds so far along with it, ahead of it."""
     pending: list[_Step] | None = session.info.get(_BATCH) if isinstance(session, Session) else None
-    if pending is not None and not fetch:
+    if pending is None:
+        return _execute(session, _connection(session), steps, fetch=fetch)
+    if not fetch:
         pending.extend(steps)
         return [[] for _ in steps]
-    return _execute(_connection(session), steps, fetch=fetch)
+    ahead = list(pending)
+    pending.clear()
+    return _execute(session, _connection(session), [*ahead, *steps], fetch=True)[len(ahead) :]
 
 
 def run(
     session: Session | Connection, statement: ClauseElement, rows: Sequence[Mapping[str, Any]], *, fetch: bool = False
 ) -> list[Any]:
     """A prebuilt Core statement (module-level: it is compiled once per dialect, keyed by identity)
-    run once per row of parameters (executemany for several); its returned rows when `fetch`.
-
-    An INSERT built without values (`insert(table)`, an `on_conflict_…` clause allowed) given
-    several rows goes as one multi-row statement on PostgreSQL (`fetch` then returns what its
-    RETURNING gives for all of them)."""
+    run once per row of parameters (executemany for several); what it returns for all of them when
+    `fetch`. An INSERT built without values (`insert(table)`, an `on_conflict_…` clause allowed)
+    given several rows goes as multi-row statements on PostgreSQL (every row giving the same
+    columns)."""
     if not rows:
         return []
-    connection = _connection(session)
-    _wrote(session, statement)
-    return _send(session, [_step(connection, statement, rows)], fetch=fetch)[0]
+    steps = _steps(_connection(session), statement, rows, fetch=fetch)
+    return [row for result in _send(session, steps, fetch=fetch) for row in result]
 
 
 def run_each(
@@ -217,17 +259,16 @@ def run_each(
     """Several prebuilt statements, each with one row of parameters, in order and in one round
     trip on PostgreSQL: what each returns."""
     connection = _connection(session)
-    for statement, _row in calls:
-        _wrote(session, statement)
-    return _send(session, [_step(connection, statement, [row]) for statement, row in calls], fetch=True)
+    return _send(session, [_steps(connection, statement, [row], fetch=True)[0] for statement, row in calls], fetch=True)
 
 
 @contextmanager
 def batch(session: Session) -> Iterator[None]:
-    """The statements `insert`, `update` and `run` (without `fetch`) make inside the block are sent
-    together when it ends — one round trip on PostgreSQL — in the order they were made. A statement
-    that fetches runs at once (what was batched before it is not sent first: do not read what the
-    batch writes). An error inside the block sends nothing."""
+    """The statements `insert`, `update` and `run` make inside the block are sent together when it
+    ends — one round trip on PostgreSQL — in the order they were made; one that fetches goes at
+    once, with what the block holds so far ahead of it. Statements run otherwise (the ORM's) do not
+    wait for the block: do not read through them what it writes. An error inside the block sends
+    nothing."""
     if _BATCH in session.info:
         yield
         return
@@ -238,16 +279,10 @@ def batch(session: Session) -> Iterator[None]:
     finally:
         del session.info[_BATCH]
     if pending:
-        _execute(_connection(session), pending, fetch=False)
+        _execute(session, _connection(session), pending, fetch=False)
 
 
 _BATCH = "kirjuri.direct.batch"
-
-
-def _wrote(session: Session | Connection, statement: ClauseElement) -> None:
-    table = getattr(statement, "table", None)
-    if isinstance(session, Session) and isinstance(table, Table):
-        memo.wrote(session, table)
 
 
 def _many(statement: Insert, names: tuple[str, ...], count: int) -> ClauseElement:
@@ -275,6 +310,8 @@ def _shape(cls: type) -> _Shape:
 
 
 def _default(obj: object, key: str, column: Column[Any]) -> Any:
+    """An unset attribute's value, as a flush has it: its column's Python default (written back
+    onto the object), else SQL NULL."""
     default: Any = column.default
     if default is None:
         return _NULL
@@ -303,7 +340,14 @@ def insert(session: Session, objects: Iterable[object]) -> None:
 def _values(obj: object, shape: _Shape) -> dict[str, Any]:
     """Column name → value of a new object (its attributes; defaults for those left unset)."""
     state = obj.__dict__
-    return {column.key: state[key] if key in state else _default(obj, key, column) for key, column in shape.columns}
+    values = {}
+    for key, column in shape.columns:
+        value = state.get(key)
+        # As a flush: None is "unset" but for a type that stores None as a value (JSON `null`).
+        if value is None and (key not in state or not column.type.should_evaluate_none):
+            value = _default(obj, key, column)
+        values[column.key] = value
+    return values
 
 
 _INSERTS: dict[Table, Insert] = {}
@@ -327,7 +371,6 @@ def update(session: Session, obj: object, keys: Sequence[str]) -> None:
     names = tuple(columns[key].key for key in keys)
     row = {columns[key].key: state[key] for key in keys}
     row.update({f"key_{columns[key].key}": state[key] for key in shape.key})
-    memo.wrote(session, shape.table)
     connection = _connection(session)
     table = shape.table
 
@@ -339,19 +382,21 @@ def update(session: Session, obj: object, keys: Sequence[str]) -> None:
         return table.update().where(*where).values({name: bindparam(name, type_=table.c[name].type) for name in names})
 
     compiled = _compile(connection.dialect, ("update", table, names), build)
-    _send(session, [_Step(compiled, [compiled.parameters([row])])])
+    _send(session, [_Step(compiled, [compiled.parameters([row])], table)])
 
 
 def attach(session: Session, objects: Iterable[object]) -> None:
     """Objects `insert` wrote made persistent and clean in the session, as if just loaded: later
     changes to them flush as UPDATEs. A rollback of the transaction (or savepoint) they were
-    attached in expunges them again, as it does the objects a flush inserted."""
+    attached in makes them transient again, with the values they had here, as it does the objects
+    a flush inserted."""
     transaction = session.get_nested_transaction() or session.get_transaction()
-    attached: list[tuple[SessionTransaction | None, object]] = session.info.setdefault(_ATTACHED, [])
+    attached: list[tuple[SessionTransaction | None, object, dict[str, Any]]] = session.info.setdefault(_ATTACHED, [])
     for obj in objects:
+        values = {key: value for key, value in obj.__dict__.items() if not key.startswith("_sa_")}
         make_transient_to_detached(obj)
         session.add(obj)
-        attached.append((transaction, obj))
+        attached.append((transaction, obj, values))
 
 
 _ATTACHED = "kirjuri.direct.attached"
@@ -359,18 +404,22 @@ _ATTACHED = "kirjuri.direct.attached"
 
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    session.info.pop(_ATTACHED, None)
+    if not session.in_transaction():  # not a savepoint's release: the transaction's real commit
+        session.info.pop(_ATTACHED, None)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _rolled_back(session: Session, previous: SessionTransaction) -> None:
     kept = []
-    for transaction, obj in session.info.pop(_ATTACHED, ()):
-        if _within(transaction, previous):
-            if obj in session:
-                session.expunge(obj)
-        else:
-            kept.append((transaction, obj))
+    for transaction, obj, values in session.info.pop(_ATTACHED, ()):
+        if not _within(transaction, previous):
+            kept.append((transaction, obj, values))
+            continue
+        if obj in session:
+            session.expunge(obj)
+        make_transient(obj)
+        for key, value in values.items():
+            set_committed_value(obj, key, value)
     if kept:
         session.info[_ATTACHED] = kept
 
