@@ -663,3 +663,23 @@ def test_files_attached_to_an_invoice_are_listed_on_it(client: TestClient, tenan
     assert shown[0]["attachments"][0]["name"] == "liite.pdf"
     answer = post_attachment(client, tenant, meta("INVOICE", 999))
     assert errors(answer) == [(400, "meta.referenceId", "REFERENCE_NOT_FOUND")]
+
+
+@pytest.mark.parametrize("reference", ["", "1232", None])
+def test_the_created_invoice_is_answered_as_it_is_read_back(
+    client: TestClient, tenant: Tenant, reference: str | None
+) -> None:
+    """`POST /invoices` answers what a `GET` of it then gives — its number and a reference made
+    from that number included (the answer is built before the numbers are taken, then given them)."""
+    body = sales_invoice_body()
+    if reference is None:
+        body["paymentInfo"].pop("bankReferenceCode", None)
+    else:
+        body["paymentInfo"]["bankReferenceCode"] = reference
+    created = post_invoice(client, tenant, body)
+    read = client.get(f"/api/invoices/{created['id']}", headers=tenant.headers)
+    assert read.status_code == 200
+    assert created == read.json()
+    assert created["invoiceNumber"] >= 1
+    if reference == "":
+        assert created["paymentInfo"]["bankReferenceCode"] not in ("", None)

@@ -646,11 +646,22 @@ def create_invoice_wire(
     actor: str | None = None,
 ) -> tuple[Invoice, schemas.Invoice]:
     """`create_invoice`, and the new invoice as `to_wire` shows it — built from what was just
-    written (its rows; a new invoice has no checkers nor attachments), not read back."""
+    written (its rows; a new invoice has no checkers nor attachments), not read back. Built before
+    the numbers are taken, and then given them: the numbers' locks are held until the commit, which
+    follows at once."""
     del add_collection_penal_costs  # no collection automation setting exists yet
-    invoice, rows = _create(session, company_id=company_id, user_id=user_id, body=body, actor=actor)
-    sum_infos = sum_info_many(session, company_id=company_id, invoices=[invoice])
-    return invoice, _wire(invoice, rows, [], None, sum_infos)
+    wires: list[schemas.Invoice] = []
+
+    def build(invoice: Invoice, rows: list[InvoiceRow]) -> None:
+        wires.append(_wire(invoice, rows, [], None, sum_info_many(session, company_id=company_id, invoices=[invoice])))
+
+    invoice, _rows = _create(session, company_id=company_id, user_id=user_id, body=body, actor=actor, written=build)
+    wire = wires[0]
+    wire.invoice_number = invoice.invoice_number
+    if wire.payment_info is not None and invoice.reference is not None and invoice.reference_type is not None:
+        wire.payment_info.bank_reference_code = invoice.reference
+        wire.payment_info.bank_reference_code_type = schemas.BankReferenceCodeType(invoice.reference_type)
+    return invoice, wire
 
 
 def _create(
@@ -660,7 +671,10 @@ def _create(
     user_id: int,
     body: schemas.Invoice,
     actor: str | None,
+    written: Callable[[Invoice, list[InvoiceRow]], None] | None = None,
 ) -> tuple[Invoice, list[InvoiceRow]]:
+    """The new invoice written; `written` is called once its rows are, before the numbers (their
+    number and reference still placeholders)."""
     checked = _check(session, company_id=company_id, currency=_currency(session, company_id), body=body)
     # Everything that reads or may refuse comes first, then every row is built and written (plain
     # ids take no lock; the numbers are placeholders); the gap-free invoice and receipt numbers
@@ -706,6 +720,8 @@ def _create(
         session,
         [invoice, *rows, *_vat_line_rows(invoice, checked.vat_lines), event, *(staged.objects if staged else ())],
     )
+    if written is not None:
+        written(invoice, rows)
     number_counter = numbers.counter_name(series)
     wanted = {number_counter: 1} if staged is None else {number_counter: 1, staged.counter: 1}
     taken = take_gap_free(session, company_id=company_id, counts=wanted)
