@@ -843,3 +843,33 @@ def test_run_each_gives_nothing_for_a_statement_that_returns_nothing(db: Session
     )
     assert [[tuple(row) for row in rows] for rows in results] == [[], [(2,)]]
     assert _stored(db, BusinessPartner, company_id, [partner_id])[partner_id]["name"] == "Nimetty Oy"
+
+
+# --- first: a read -------------------------------------------------------------------------------
+
+_INVOICE_FACTS = select(
+    Invoice.id, Invoice.created_at, Invoice.document, Invoice.currency_rate, Invoice.is_offer
+).where(Invoice.company_id == bindparam("company"), Invoice.id == bindparam("invoice"))
+
+
+def test_first_reads_a_row_as_the_orm_loads_it(db: Session, tenant: Tenant) -> None:
+    """Named by the columns' keys, every value through its type (an aware UTC datetime, a JSON
+    document as a dict, an exact decimal, a boolean); None when nothing matches — also on a
+    read-only session, which refuses only writes."""
+    company_id = tenant.company_id
+    (invoice_id,) = _ids(db, company_id, 1)
+    invoice = _invoice(company_id, invoice_id)
+    direct.insert(db, [invoice])
+    db.commit()
+    expected = db.execute(_INVOICE_FACTS, {"company": company_id, "invoice": invoice_id}).one()
+    engine = db.get_bind()
+    assert isinstance(engine, Engine)
+    with make_session_factory(engine, read_only=True)() as read, _sent(read) as sent:
+        found = direct.first(read, _INVOICE_FACTS, {"company": company_id, "invoice": invoice_id})
+        missing = direct.first(read, _INVOICE_FACTS, {"company": company_id, "invoice": invoice_id + 1})
+    assert found is not None and missing is None
+    assert tuple(found) == tuple(expected)
+    assert (found.id, found.document, found.is_offer) == (invoice_id, invoice.document, True)
+    assert found.created_at.tzinfo is not None and found.created_at == invoice.created_at
+    assert found.currency_rate == Decimal("11.4567890123")
+    assert len(sent) == 2

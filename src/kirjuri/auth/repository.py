@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from kirjuri.auth.models import ApiKey, AuthorizationCode, OAuthClient, Token
 from kirjuri.companies.models import Company, CompanyUser, User
+from kirjuri.db import direct
 
 # Built once: this query runs on every authenticated request, and rebuilding the statement
 # cost more CPU than executing it.
@@ -58,9 +58,10 @@ _PRINCIPAL = (
 )
 
 
-def principal_row(session: Session, access_hash: str, now: datetime) -> Row[Any] | None:
-    # Core on the session's connection: the ORM layer adds nothing to a column query.
-    return session.connection().execute(_PRINCIPAL, {"access_hash": access_hash, "now": now}).first()
+def principal_row(session: Session, access_hash: str, now: datetime) -> Any | None:
+    """The token's principal (a named tuple of `_PRINCIPAL`'s columns), or None. On every request:
+    read straight through the driver (`db.direct.first`)."""
+    return direct.first(session, _PRINCIPAL, {"access_hash": access_hash, "now": now})
 
 
 def client_by_client_id(session: Session, client_id: str) -> OAuthClient | None:

@@ -31,14 +31,15 @@ Tables are written in the order their first object comes: the caller orders pare
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Column, Connection, Dialect, Insert, Table, bindparam, event, inspect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Column, Connection, Dialect, Insert, Select, Table, bindparam, event, inspect
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session, SessionTransaction, make_transient, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import ClauseElement
@@ -196,7 +197,7 @@ def _execute(
         pipelined = len(steps) > 1 and connection.dialect.driver == "psycopg"
         with driver.pipeline() if pipelined else nullcontext() as pipeline:
             for step in steps:
-                cursor = dbapi.RawCursor(driver) if step.compiled.raw else connection.connection.cursor()
+                cursor = _cursor(connection, step.compiled)
                 cursors.append(cursor)
                 many = len(step.params) > 1
                 for listener in connection.dispatch.before_cursor_execute:
@@ -209,20 +210,74 @@ def _execute(
                 pipeline.sync()  # every result received: each cursor knows whether it has rows
             results = [list(cursor.fetchall()) if fetch and cursor.description else [] for cursor in cursors]
     except dbapi.Error as error:
-        # As SQLAlchemy's own execution does: its exception classes (the API maps them, e.g. a
-        # locked SQLite to 503), and a connection that is gone is not given back to the pool.
-        lost = connection.dialect.is_disconnect(error, driver, cursors[-1] if cursors else None)
-        if lost:
-            connection.invalidate(error)
         sql = "; ".join(step.compiled.sql for step in steps)
-        params = [step.params for step in steps]
-        raise DBAPIError.instance(
-            sql, params, error, dbapi.Error, dialect=connection.dialect, connection_invalidated=lost
+        raise _wrapped(
+            connection, error, sql, [step.params for step in steps], cursors[-1] if cursors else None
         ) from error
     finally:
         for cursor in cursors:
             cursor.close()
     return results
+
+
+def _cursor(connection: Connection, compiled: _Compiled) -> Any:
+    driver: Any = connection.connection.dbapi_connection
+    return connection.dialect.loaded_dbapi.RawCursor(driver) if compiled.raw else connection.connection.cursor()
+
+
+def _wrapped(connection: Connection, error: Any, sql: str, params: Any, cursor: Any) -> StatementError:
+    """A driver error as SQLAlchemy's own execution raises it: its exception classes (the API maps
+    them, e.g. a locked SQLite to 503); a connection that is gone is not given back to the pool."""
+    lost = connection.dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor)
+    if lost:
+        connection.invalidate(error)
+    dbapi = connection.dialect.loaded_dbapi
+    wrapped: StatementError = DBAPIError.instance(
+        sql, params, error, dbapi.Error, dialect=connection.dialect, connection_invalidated=lost
+    )
+    return wrapped
+
+
+def first(session: Session | Connection, statement: Select[Any], row: Mapping[str, Any]) -> Any | None:
+    """The first row a prebuilt SELECT (module-level: compiled once per dialect) gives for the
+    parameters `row`, as a named tuple of its columns' keys with each value through its type's
+    result processor — or None. A read: any session, read-only ones too."""
+    connection = session.connection() if isinstance(session, Session) else session
+    compiled = _compile(connection.dialect, statement, lambda: statement)
+    params = compiled.parameters([row])
+    cursor = _cursor(connection, compiled)
+    try:
+        for listener in connection.dispatch.before_cursor_execute:
+            listener(connection, cursor, compiled.sql, params, None, False)
+        cursor.execute(compiled.sql, params)
+        found = cursor.fetchone()
+        shape = _result_shape(connection.dialect, statement, cursor.description)
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise _wrapped(connection, error, compiled.sql, params, cursor) from error
+    finally:
+        cursor.close()
+    if found is None:
+        return None
+    make, loaders = shape
+    return make(*(value if load is None else load(value) for value, load in zip(found, loaders, strict=True)))
+
+
+_RESULTS: dict[tuple[type, ClauseElement], tuple[Any, tuple[Processor, ...]]] = {}
+
+
+def _result_shape(dialect: Dialect, statement: Select[Any], description: Any) -> tuple[Any, tuple[Processor, ...]]:
+    """The row type and the result processors of a SELECT's columns (from the driver's first
+    description of its result, as SQLAlchemy takes them)."""
+    shape = _RESULTS.get((type(dialect), statement))
+    if shape is None:
+        columns = list(statement.selected_columns)
+        make = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
+        loaders = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, entry[1])
+            for column, entry in zip(columns, description, strict=True)
+        )
+        shape = _RESULTS[(type(dialect), statement)] = (make, loaders)
+    return shape
 
 
 def _send(session: Session | Connection, steps: list[_Step], *, fetch: bool = False) -> list[list[Any]]:
