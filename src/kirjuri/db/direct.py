@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Column, Connection, Dialect, Insert, Select, Table, bindparam, event, inspect
+from sqlalchemy import Column, Connection, Dialect, Insert, Table, bindparam, event, inspect
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session, SessionTransaction, make_transient, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -238,7 +238,7 @@ def _wrapped(connection: Connection, error: Any, sql: str, params: Any, cursor: 
     return wrapped
 
 
-def first(session: Session | Connection, statement: Select[Any], row: Mapping[str, Any]) -> Any | None:
+def first(session: Session | Connection, statement: ClauseElement, row: Mapping[str, Any]) -> Any | None:
     """The first row a prebuilt SELECT (module-level: compiled once per dialect) gives for the
     parameters `row`, as a named tuple of its columns' keys with each value through its type's
     result processor — or None. A read: any session, read-only ones too."""
@@ -265,7 +265,7 @@ def first(session: Session | Connection, statement: Select[Any], row: Mapping[st
 _RESULTS: dict[tuple[type, ClauseElement], tuple[Any, tuple[Processor, ...]]] = {}
 
 
-def _result_shape(dialect: Dialect, statement: Select[Any], description: Any) -> tuple[Any, tuple[Processor, ...]]:
+def _result_shape(dialect: Dialect, statement: Any, description: Any) -> tuple[Any, tuple[Processor, ...]]:
     """The row type and the result processors of a SELECT's columns (from the driver's first
     description of its result, as SQLAlchemy takes them)."""
     shape = _RESULTS.get((type(dialect), statement))

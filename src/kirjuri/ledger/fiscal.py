@@ -10,6 +10,7 @@ CLOSED one (its year is closed) never.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import bindparam, select
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from kirjuri.core import clock
 from kirjuri.core.errors import KirjuriError, not_found
-from kirjuri.db import memo
+from kirjuri.db import direct, memo
 from kirjuri.db.counters import next_value
 from kirjuri.ledger import rules
 from kirjuri.ledger.models import FiscalYear, TrackingPeriod
@@ -121,9 +122,18 @@ def open_next_year(session: Session, *, company_id: int, months: int = 12) -> Fi
     )
 
 
-def writable_period(session: Session, *, company_id: int, day: date, field: str = "receiptDate") -> TrackingPeriod:
+@dataclass(frozen=True, slots=True)
+class OpenPeriod:
+    """A period a write may post into (`writable_period`)."""
+
+    id: int
+    fiscal_year_id: int
+
+
+def writable_period(session: Session, *, company_id: int, day: date, field: str = "receiptDate") -> OpenPeriod:
     """The OPEN period of an OPEN year holding `day`, share-locked; else 400 CLOSED_FISCAL_PERIOD.
-    Read once per transaction (`db.memo`): the share lock holds it until the commit."""
+    Read once per transaction (`db.memo`): the share lock holds it until the commit. On every
+    write path: read straight through the driver (`db.direct.first`)."""
     period = memo.remember(
         session, ("writable_period", company_id, day), lambda: _open_period(session, company_id, day)
     )
@@ -134,7 +144,12 @@ def writable_period(session: Session, *, company_id: int, day: date, field: str 
 
 # Built once (every write reads it): the period of a day with its year's status, share-locked.
 _PERIOD_OF_DAY = (
-    select(TrackingPeriod, FiscalYear.status)
+    select(
+        TrackingPeriod.id,
+        TrackingPeriod.fiscal_year_id,
+        TrackingPeriod.status.label("period_status"),
+        FiscalYear.status.label("year_status"),
+    )
     .join(
         FiscalYear,
         (FiscalYear.company_id == TrackingPeriod.company_id) & (FiscalYear.id == TrackingPeriod.fiscal_year_id),
@@ -148,11 +163,11 @@ _PERIOD_OF_DAY = (
 )
 
 
-def _open_period(session: Session, company_id: int, day: date) -> TrackingPeriod | None:
-    row = session.execute(_PERIOD_OF_DAY, {"company_id": company_id, "day": day}).first()
-    if row is None or row[0].status != OPEN or row[1] != OPEN:
+def _open_period(session: Session, company_id: int, day: date) -> OpenPeriod | None:
+    row = direct.first(session, _PERIOD_OF_DAY, {"company_id": company_id, "day": day})
+    if row is None or row.period_status != OPEN or row.year_status != OPEN:
         return None
-    return row[0]
+    return OpenPeriod(id=row.id, fiscal_year_id=row.fiscal_year_id)
 
 
 def get_period(

@@ -29,7 +29,7 @@ from kirjuri.core.money import to_minor
 from kirjuri.db import direct
 from kirjuri.db.counters import next_value, take_gap_free, unnumbered
 from kirjuri.ledger import accounts, balances, chart, dimensions, fiscal, repository, rules, vatrows
-from kirjuri.ledger.models import LedgerReceipt, LedgerTransaction, TrackingPeriod, TransactionDimension
+from kirjuri.ledger.models import LedgerReceipt, LedgerTransaction, TransactionDimension
 
 VersionCheck = Callable[[datetime], None]
 
@@ -45,7 +45,7 @@ def setup_company(session: Session, *, company_id: int, today: date | None = Non
 class Built:
     """A validated draft turned into postings, before ids are given."""
 
-    period: TrackingPeriod
+    period: fiscal.OpenPeriod
     rows: list[LedgerTransaction]
     splits: list[list[tuple[int, int, int]]]  # per row: (dimension, item, cents)
 
@@ -156,7 +156,7 @@ def _build(
 
 def _row(
     draft: rules.ReceiptDraft,
-    period: TrackingPeriod,
+    period: fiscal.OpenPeriod,
     *,
     kind: str,
     account: str,
@@ -189,7 +189,7 @@ def _row(
     return row
 
 
-def _reconcile(draft: rules.ReceiptDraft, period: TrackingPeriod, rows: list[LedgerTransaction], total: int) -> None:
+def _reconcile(draft: rules.ReceiptDraft, period: fiscal.OpenPeriod, rows: list[LedgerTransaction], total: int) -> None:
     """`createReconciliation=true`: the client's RECONCILIATION_ENTRY takes the difference, or one is added."""
     for row in rows:
         if row.kind == rules.RECONCILIATION_ENTRY:
