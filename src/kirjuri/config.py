@@ -36,10 +36,12 @@ class Settings(BaseSettings):
     db_max_overflow: int = 20
     # Requests that may hold a database session at once per server process (never more than the
     # pool holds); the others wait in the event loop, which costs nothing. A process runs Python on
-    # one core at a time: beyond a few requests in flight, more only contend for the interpreter
-    # lock and for the same rows — POST /invoices under load gained 10-30 % going from 30 to 2-4
-    # (bench/README.md). Put a buffering proxy in front, so a slow upload does not hold a slot.
-    db_concurrency: int = 4
+    # one core at a time: two requests in flight keep it busy (one runs while the other waits on
+    # the database); more only contend for the interpreter lock and for the same rows — POST
+    # /invoices under load: 202/s at 4, 226/s at 3, 247/s at 2 (bench/README.md). Raise it where
+    # slow reports are common (one holds a slot while it runs), and put a buffering proxy in front,
+    # so a slow upload does not hold a slot.
+    db_concurrency: int = 2
     access_token_ttl: int = 3600
     refresh_token_ttl: int = 60 * 60 * 24 * 30
     refresh_grace_seconds: int = 30
