@@ -37,7 +37,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kirjuri.core import clock
-from kirjuri.db import direct, memo
+from kirjuri.db import direct, driver, memo
 from kirjuri.db.base import Base
 from kirjuri.db.counters import CompanyCounter, next_value, unnumbered
 from kirjuri.db.engine import ReadOnlySessionError, make_session_factory
@@ -807,7 +807,7 @@ def test_run_returns_what_every_row_of_parameters_returns(db: Session, tenant: T
     assert [tuple(row) for row in direct.run(db, _ADVANCE, given, fetch=True)] == [(2,), (11,)]
 
 
-@pytest.mark.parametrize("count", [4000, direct.MAX_ROWS + 1])
+@pytest.mark.parametrize("count", [4000, driver.MAX_ROWS + 1])
 def test_an_insert_of_many_rows_arrives_in_full(db: Session, tenant: Tenant, count: int) -> None:
     """More rows than one PostgreSQL statement takes parameters for (65,535), or than one chunk
     (`MAX_ROWS`) with a single row left over: sent in chunks, every row stored."""
@@ -865,8 +865,8 @@ def test_first_reads_a_row_as_the_orm_loads_it(db: Session, tenant: Tenant) -> N
     engine = db.get_bind()
     assert isinstance(engine, Engine)
     with make_session_factory(engine, read_only=True)() as read, _sent(read) as sent:
-        found = direct.first(read, _INVOICE_FACTS, {"company": company_id, "invoice": invoice_id})
-        missing = direct.first(read, _INVOICE_FACTS, {"company": company_id, "invoice": invoice_id + 1})
+        found = driver.first(read, _INVOICE_FACTS, {"company": company_id, "invoice": invoice_id})
+        missing = driver.first(read, _INVOICE_FACTS, {"company": company_id, "invoice": invoice_id + 1})
     assert found is not None and missing is None
     assert tuple(found) == tuple(expected)
     assert (found.id, found.document, found.is_offer) == (invoice_id, invoice.document, True)

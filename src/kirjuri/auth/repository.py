@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from kirjuri.auth.models import ApiKey, AuthorizationCode, OAuthClient, Token
 from kirjuri.companies.models import Company, CompanyUser, User
-from kirjuri.db import direct
+from kirjuri.db import driver
 
 # Built once: this query runs on every authenticated request, and rebuilding the statement
 # cost more CPU than executing it.
@@ -60,8 +60,8 @@ _PRINCIPAL = (
 
 def principal_row(session: Session, access_hash: str, now: datetime) -> Any | None:
     """The token's principal (a named tuple of `_PRINCIPAL`'s columns), or None. On every request:
-    read straight through the driver (`db.direct.first`)."""
-    return direct.first(session, _PRINCIPAL, {"access_hash": access_hash, "now": now})
+    read straight through the driver (`db.driver.first`)."""
+    return driver.first(session, _PRINCIPAL, {"access_hash": access_hash, "now": now})
 
 
 def client_by_client_id(session: Session, client_id: str) -> OAuthClient | None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from kirjuri.core import clock
 from kirjuri.core.errors import KirjuriError, not_found
-from kirjuri.db import direct, memo
+from kirjuri.db import driver, memo
 from kirjuri.db.counters import next_value
 from kirjuri.ledger import rules
 from kirjuri.ledger.models import FiscalYear, TrackingPeriod
@@ -133,7 +133,7 @@ class OpenPeriod:
 def writable_period(session: Session, *, company_id: int, day: date, field: str = "receiptDate") -> OpenPeriod:
     """The OPEN period of an OPEN year holding `day`, share-locked; else 400 CLOSED_FISCAL_PERIOD.
     Read once per transaction (`db.memo`): the share lock holds it until the commit. On every
-    write path: read straight through the driver (`db.direct.first`)."""
+    write path: read straight through the driver (`db.driver.first`)."""
     period = memo.remember(
         session, ("writable_period", company_id, day), lambda: _open_period(session, company_id, day)
     )
@@ -164,7 +164,7 @@ _PERIOD_OF_DAY = (
 
 
 def _open_period(session: Session, company_id: int, day: date) -> OpenPeriod | None:
-    row = direct.first(session, _PERIOD_OF_DAY, {"company_id": company_id, "day": day})
+    row = driver.first(session, _PERIOD_OF_DAY, {"company_id": company_id, "day": day})
     if row is None or row.period_status != OPEN or row.year_status != OPEN:
         return None
     return OpenPeriod(id=row.id, fiscal_year_id=row.fiscal_year_id)
