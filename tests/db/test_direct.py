@@ -873,3 +873,15 @@ def test_first_reads_a_row_as_the_orm_loads_it(db: Session, tenant: Tenant) -> N
     assert found.created_at.tzinfo is not None and found.created_at == invoice.created_at
     assert found.currency_rate == Decimal("11.4567890123")
     assert len(sent) == 2
+
+
+def test_objects_pending_in_the_session_are_flushed_before_an_insert(db: Session, tenant: Tenant) -> None:
+    """A row inserted past the unit of work may refer to a parent the caller only added: it is
+    written first (the foreign key would refuse the child otherwise)."""
+    company_id = tenant.company_id
+    invoice_id, row_id = _ids(db, company_id, 2)
+    db.add(_invoice(company_id, invoice_id))
+    with _sent(db) as sent:
+        direct.insert(db, [_row(company_id, row_id, invoice_id, 0)])
+    assert [statement.table for statement in sent] == ["invoices", "invoice_rows"]
+    assert set(_stored(db, InvoiceRow, company_id, [row_id])) == {row_id}

@@ -155,7 +155,10 @@ def _default(obj: object, key: str, column: Column[Any]) -> Any:
 
 def insert(session: Session, objects: Iterable[object]) -> None:
     """INSERT the new objects, one statement per table, tables in the order they first come. The
-    objects stay transient."""
+    objects stay transient. Objects added to the session and not yet flushed are flushed first (a
+    row written here may refer to one of them)."""
+    if session.new:
+        session.flush()
     by_class: dict[type, list[object]] = {}
     for obj in objects:
         by_class.setdefault(type(obj), []).append(obj)
