@@ -34,7 +34,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, bindparam, event, inspect, select, update
 from sqlalchemy.exc import DataError, IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from kirjuri.core import clock
 from kirjuri.db import direct, driver, memo
@@ -695,9 +695,10 @@ def test_a_rollback_expunges_attached_objects(db: Session, tenant: Tenant) -> No
     assert _stored(db, BusinessPartner, company_id, [partner_id])[partner_id]["name"] == "Lisätty Oy"
 
 
-def test_a_savepoint_rollback_expunges_only_what_was_attached_in_it(db: Session, tenant: Tenant) -> None:
-    company_id = tenant.company_id
-    before_id, inside_id = _ids(db, company_id, 2)
+def _attached_before_and_in_a_savepoint(
+    db: Session, company_id: int, before_id: int, inside_id: int
+) -> tuple[BusinessPartner, BusinessPartner, SessionTransaction]:
+    """A partner inserted and attached, then one more in a savepoint, which is left open."""
     before = _partner(company_id, before_id)
     direct.insert(db, [before])
     direct.attach(db, [before])
@@ -705,6 +706,13 @@ def test_a_savepoint_rollback_expunges_only_what_was_attached_in_it(db: Session,
     inside = _partner(company_id, inside_id)
     direct.insert(db, [inside])
     direct.attach(db, [inside])
+    return before, inside, savepoint
+
+
+def test_a_savepoint_rollback_expunges_only_what_was_attached_in_it(db: Session, tenant: Tenant) -> None:
+    company_id = tenant.company_id
+    before_id, inside_id = _ids(db, company_id, 2)
+    before, inside, savepoint = _attached_before_and_in_a_savepoint(db, company_id, before_id, inside_id)
     savepoint.rollback()
     assert before in db
     assert inside not in db
@@ -784,13 +792,7 @@ def test_objects_attached_before_or_in_a_released_savepoint_go_with_the_outer_ro
     company_id = tenant.company_id
     before_id, inside_id = _ids(db, company_id, 2)
     db.commit()  # the ids' counter
-    before = _partner(company_id, before_id)
-    direct.insert(db, [before])
-    direct.attach(db, [before])
-    savepoint = db.begin_nested()
-    inside = _partner(company_id, inside_id)
-    direct.insert(db, [inside])
-    direct.attach(db, [inside])
+    before, inside, savepoint = _attached_before_and_in_a_savepoint(db, company_id, before_id, inside_id)
     savepoint.commit()
     assert before in db and inside in db
     db.rollback()
