@@ -132,13 +132,13 @@ def steps(
         names = tuple(rows[0])
         if any(len(row) != len(names) or any(name not in row for name in names) for row in rows):
             raise ValueError("every row of a multi-row INSERT must give the same columns")
-        steps = []
+        chunks = []
         for start in range(0, len(rows), MAX_ROWS):
             chunk = rows[start : start + MAX_ROWS]
             build = partial(_many, statement, names, len(chunk))
             compiled = compile_once(dialect, (statement, names, len(chunk)), build, multirow=True)
-            steps.append(Step(compiled, [compiled.parameters(chunk)], table))
-        return steps
+            chunks.append(Step(compiled, [compiled.parameters(chunk)], table))
+        return chunks
     compiled = compile_once(dialect, statement, lambda: statement)
     params = [compiled.parameters([row]) for row in rows]
     if fetch:
