@@ -24,15 +24,13 @@ Guards, on SQLite and PostgreSQL alike:
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, bindparam, event, inspect, select, update
+from sqlalchemy import Engine, bindparam, inspect, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
@@ -44,6 +42,7 @@ from kirjuri.db.engine import ReadOnlySessionError, make_session_factory
 from kirjuri.invoicing.models import Invoice, InvoiceEvent, InvoiceRow
 from kirjuri.ledger.models import LedgerAccount
 from kirjuri.partners.models import BusinessPartner
+from tests import sqlcount
 from tests.factories import Tenant
 
 ONE_OR_SEVERAL = pytest.mark.parametrize("count", [1, 3], ids=["one row", "several rows"])
@@ -174,37 +173,6 @@ def _sql_null(db: Session, model: type[Base], company_id: int, ids: Iterable[int
 
 def _without(row: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {key: value for key, value in row.items() if key not in keys}
-
-
-@dataclass(frozen=True)
-class _Sent:
-    sql: str
-    parameters: Any
-    many: bool  # an executemany
-
-    @property
-    def table(self) -> str:
-        """The table an INSERT or UPDATE writes."""
-        words = self.sql.split()
-        return words[2] if words[0] == "INSERT" else words[1]
-
-
-@contextmanager
-def _sent(db: Session) -> Iterator[list[_Sent]]:
-    """What the engine's `before_cursor_execute` listeners see while the block runs (SQLite's
-    explicit BEGIN left out)."""
-    seen: list[_Sent] = []
-
-    def record(_conn: object, _cursor: object, statement: str, parameters: Any, _context: object, many: bool) -> None:
-        if statement != "BEGIN":
-            seen.append(_Sent(statement, parameters, many))
-
-    engine = db.get_bind()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def _first_account(db: Session, company_id: int) -> LedgerAccount:
@@ -340,7 +308,7 @@ def test_several_rows_of_a_table_go_as_one_statement(db: Session, tenant: Tenant
     invoice_id, *row_ids = _ids(db, company_id, 6)
     direct.insert(db, [_invoice(company_id, invoice_id)])
     rows = [_row(company_id, row_id, invoice_id, line_no) for line_no, row_id in enumerate(row_ids)]
-    with _sent(db) as sent:
+    with sqlcount.sent(db) as sent:
         direct.insert(db, rows)
     assert [statement.table for statement in sent] == ["invoice_rows"]
     # PostgreSQL: one execute of a statement carrying every row; SQLite: one executemany.
@@ -365,7 +333,7 @@ def test_tables_are_written_in_the_order_their_first_object_comes(db: Session, t
         event,
         _row(company_id, second, invoice_id, 1),
     ]
-    with _sent(db) as sent:
+    with sqlcount.sent(db) as sent:
         direct.insert(db, objects)  # the rows and the event refer to the invoice: it must go first
     assert [statement.table for statement in sent] == ["invoices", "invoice_rows", "invoice_events"]
     assert set(_stored(db, InvoiceRow, company_id, [first, second])) == {first, second}
@@ -436,7 +404,7 @@ def test_run_uses_the_values_compiled_into_the_statement(db: Session, tenant: Te
 
 
 def test_run_without_rows_sends_nothing(db: Session, tenant: Tenant) -> None:
-    with _sent(db) as sent:
+    with sqlcount.sent(db) as sent:
         assert direct.run(db, _RENAME_CUSTOMER, []) == []
     assert sent == []
 
@@ -451,7 +419,7 @@ def test_run_each_runs_its_statements_in_order_and_returns_what_each_returns(db:
         (_ADVANCE, {"company": company_id, "counter": second, "step": 10}),
         (_ADVANCE, {"company": company_id, "counter": first, "step": 100}),  # after the first: 2 + 100
     ]
-    with _sent(db) as sent:
+    with sqlcount.sent(db) as sent:
         results = direct.run_each(db, calls)
     assert [[tuple(row) for row in rows] for rows in results] == [[(2,)], [(11,)], [(102,)]]
     assert [statement.table for statement in sent] == ["company_counters"] * 3
@@ -464,7 +432,7 @@ def test_a_batch_sends_what_it_holds_in_order_when_it_ends(db: Session, tenant: 
     company_id = tenant.company_id
     invoice_id, row_id, partner_id = _ids(db, company_id, 3)
     invoice = _invoice(company_id, invoice_id)
-    with _sent(db) as sent:
+    with sqlcount.sent(db) as sent:
         with direct.batch(db):
             direct.insert(db, [invoice])
             direct.insert(db, [_row(company_id, row_id, invoice_id, 0)])  # refers to the invoice: goes after it
@@ -488,7 +456,7 @@ def test_a_batch_sends_what_it_holds_in_order_when_it_ends(db: Session, tenant: 
 def test_a_batch_ended_by_an_error_sends_nothing(db: Session, tenant: Tenant) -> None:
     company_id = tenant.company_id
     (partner_id,) = _ids(db, company_id, 1)
-    with _sent(db) as sent, pytest.raises(RuntimeError), direct.batch(db):
+    with sqlcount.sent(db) as sent, pytest.raises(RuntimeError), direct.batch(db):
         direct.insert(db, [_partner(company_id, partner_id)])
         raise RuntimeError("kesken")
     assert sent == []
@@ -500,7 +468,7 @@ def test_a_fetch_inside_a_batch_goes_at_once_after_what_the_batch_holds(db: Sess
     first, second = _ids(db, company_id, 2)
     name = "invoice_number:BATCH"
     assert next_value(db, company_id=company_id, name=name) == 1
-    with _sent(db) as sent:
+    with sqlcount.sent(db) as sent:
         with direct.batch(db):
             direct.insert(db, [_partner(company_id, first)])
             rows = direct.run(db, _ADVANCE, [{"company": company_id, "counter": name, "step": 5}], fetch=True)
@@ -514,7 +482,7 @@ def test_a_fetch_inside_a_batch_goes_at_once_after_what_the_batch_holds(db: Sess
 def test_a_batch_inside_a_batch_goes_with_the_outer_one(db: Session, tenant: Tenant) -> None:
     company_id = tenant.company_id
     first, second = _ids(db, company_id, 2)
-    with _sent(db) as sent:
+    with sqlcount.sent(db) as sent:
         with direct.batch(db):
             with direct.batch(db):
                 direct.insert(db, [_partner(company_id, first)])
@@ -660,13 +628,13 @@ def test_attached_objects_are_persistent_and_clean(db: Session, tenant: Tenant) 
     state = inspect(partner)
     assert state.persistent
     assert partner not in db.dirty and partner not in db.new
-    with _sent(db) as sent:
+    with sqlcount.sent(db) as sent:
         db.flush()
         assert db.get(BusinessPartner, (company_id, partner_id)) is partner
         assert partner.created_at is not None  # a default written back: loaded, not expired
     assert sent == []
     partner.name = "Myöhemmin Muutettu Oy"
-    with _sent(db) as sent:
+    with sqlcount.sent(db) as sent:
         db.flush()
     assert [(statement.sql.split()[0], statement.table) for statement in sent] == [("UPDATE", "business_partners")]
     assert _stored(db, BusinessPartner, company_id, [partner_id])[partner_id]["name"] == "Myöhemmin Muutettu Oy"
@@ -866,7 +834,7 @@ def test_first_reads_a_row_as_the_orm_loads_it(db: Session, tenant: Tenant) -> N
     expected = db.execute(_INVOICE_FACTS, {"company": company_id, "invoice": invoice_id}).one()
     engine = db.get_bind()
     assert isinstance(engine, Engine)
-    with make_session_factory(engine, read_only=True)() as read, _sent(read) as sent:
+    with make_session_factory(engine, read_only=True)() as read, sqlcount.sent(read) as sent:
         found = driver.first(read, _INVOICE_FACTS, {"company": company_id, "invoice": invoice_id})
         missing = driver.first(read, _INVOICE_FACTS, {"company": company_id, "invoice": invoice_id + 1})
     assert found is not None and missing is None
@@ -883,7 +851,7 @@ def test_objects_pending_in_the_session_are_flushed_before_an_insert(db: Session
     company_id = tenant.company_id
     invoice_id, row_id = _ids(db, company_id, 2)
     db.add(_invoice(company_id, invoice_id))
-    with _sent(db) as sent:
+    with sqlcount.sent(db) as sent:
         direct.insert(db, [_row(company_id, row_id, invoice_id, 0)])
     assert [statement.table for statement in sent] == ["invoices", "invoice_rows"]
     assert set(_stored(db, InvoiceRow, company_id, [row_id])) == {row_id}

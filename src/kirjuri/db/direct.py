@@ -47,35 +47,34 @@ class _Shape:
     table: Table
     columns: tuple[tuple[str, Column[Any]], ...]
     key: tuple[str, ...]  # primary-key attribute keys
+    by_key: Mapping[str, Column[Any]]  # attribute key → column
 
 
 _SHAPES: dict[type, _Shape] = {}
 
 
-def _connection(session: Session | Connection) -> Connection:
-    if isinstance(session, Session):
-        if session.info.get("read_only"):
-            raise ReadOnlySessionError("write in a read-only request")
-        return session.connection()
-    return session
+def _connection(session: Session) -> Connection:
+    if session.info.get("read_only"):
+        raise ReadOnlySessionError("write in a read-only request")
+    return session.connection()
 
 
-def _send(session: Session | Connection, steps: list[Step], *, fetch: bool = False) -> list[list[Any]]:
+def _send(session: Session, connection: Connection, steps: list[Step], *, fetch: bool = False) -> list[list[Any]]:
     """The steps executed now — or, inside `batch`, kept to go with the batch; a step that fetches
     takes what the batch holds so far along with it, ahead of it."""
-    pending: list[Step] | None = session.info.get(_BATCH) if isinstance(session, Session) else None
+    pending: list[Step] | None = session.info.get(_BATCH)
     if pending is None:
-        return driver.execute(session, _connection(session), steps, fetch=fetch)
+        return driver.execute(session, connection, steps, fetch=fetch)
     if not fetch:
         pending.extend(steps)
         return [[] for _ in steps]
     ahead = list(pending)
     pending.clear()
-    return driver.execute(session, _connection(session), [*ahead, *steps], fetch=True)[len(ahead) :]
+    return driver.execute(session, connection, [*ahead, *steps], fetch=True)[len(ahead) :]
 
 
 def run(
-    session: Session | Connection, statement: ClauseElement, rows: Sequence[Mapping[str, Any]], *, fetch: bool = False
+    session: Session, statement: ClauseElement, rows: Sequence[Mapping[str, Any]], *, fetch: bool = False
 ) -> list[Any]:
     """A prebuilt Core statement (module-level: it is compiled once per dialect, keyed by identity)
     run once per row of parameters (executemany for several); what it returns for all of them when
@@ -84,18 +83,17 @@ def run(
     columns)."""
     if not rows:
         return []
-    steps = driver.steps(_connection(session), statement, rows, fetch=fetch)
-    return [row for result in _send(session, steps, fetch=fetch) for row in result]
+    connection = _connection(session)
+    steps = driver.steps(connection, statement, rows, fetch=fetch)
+    return [row for result in _send(session, connection, steps, fetch=fetch) for row in result]
 
 
-def run_each(
-    session: Session | Connection, calls: Sequence[tuple[ClauseElement, Mapping[str, Any]]]
-) -> list[list[Any]]:
+def run_each(session: Session, calls: Sequence[tuple[ClauseElement, Mapping[str, Any]]]) -> list[list[Any]]:
     """Several prebuilt statements, each with one row of parameters, in order and in one round
     trip on PostgreSQL: what each returns."""
     connection = _connection(session)
     steps = [driver.steps(connection, statement, [row], fetch=True)[0] for statement, row in calls]
-    return _send(session, steps, fetch=True)
+    return _send(session, connection, steps, fetch=True)
 
 
 @contextmanager
@@ -133,7 +131,7 @@ def _shape(cls: type) -> _Shape:
             raise TypeError(f"db.direct does not write tables with server defaults ({table.name})")
         by_column = {column: key for key, column in columns}
         key = tuple(by_column[column] for column in mapper.primary_key)
-        shape = _SHAPES[cls] = _Shape(table=table, columns=columns, key=key)
+        shape = _SHAPES[cls] = _Shape(table=table, columns=columns, key=key, by_key=dict(columns))
     return shape
 
 
@@ -197,23 +195,20 @@ def update(session: Session, obj: object, keys: Sequence[str]) -> None:
     """UPDATE the row of `obj` (an object `insert` wrote, or any with its primary key set) with the
     current values of its attributes `keys`."""
     shape = _shape(type(obj))
-    columns = dict(shape.columns)
     state = obj.__dict__
-    names = tuple(columns[key].key for key in keys)
-    row = {columns[key].key: state[key] for key in keys}
-    row.update({f"key_{columns[key].key}": state[key] for key in shape.key})
+    values = {shape.by_key[key].key: state[key] for key in keys}
+    names = tuple(values)
+    primary = [shape.by_key[key] for key in shape.key]
+    row = {**values, **{f"key_{column.key}": state[key] for key, column in zip(shape.key, primary, strict=True)}}
     connection = _connection(session)
     table = shape.table
 
     def build() -> ClauseElement:
-        where = [
-            table.c[columns[key].key] == bindparam(f"key_{columns[key].key}", type_=columns[key].type)
-            for key in shape.key
-        ]
+        where = [column == bindparam(f"key_{column.key}", type_=column.type) for column in primary]
         return table.update().where(*where).values({name: bindparam(name, type_=table.c[name].type) for name in names})
 
     compiled = driver.compile_once(connection.dialect, ("update", table, names), build)
-    _send(session, [Step(compiled, [compiled.parameters([row])], table)])
+    _send(session, connection, [Step(compiled, [compiled.parameters([row])], table)])
 
 
 def attach(session: Session, objects: Iterable[object]) -> None:

@@ -146,16 +146,13 @@ def steps(
     return [Step(compiled, params, table)]
 
 
-def execute(
-    session: Session | Connection, connection: Connection, steps: Sequence[Step], *, fetch: bool
-) -> list[list[Any]]:
-    """The steps in order, each one's returned rows when `fetch` (none for a statement that returns
-    none). With psycopg several steps go in one round trip (pipeline mode: the server runs them in
-    order, the first error ends the batch and is raised)."""
-    if isinstance(session, Session):
-        for step in steps:
-            if step.table is not None:
-                memo.wrote(session, step.table)
+def execute(session: Session, connection: Connection, steps: Sequence[Step], *, fetch: bool) -> list[list[Any]]:
+    """The steps in order on the session's `connection`, each one's returned rows when `fetch`
+    (none for a statement that returns none). With psycopg several steps go in one round trip
+    (pipeline mode: the server runs them in order, the first error ends the batch and is raised)."""
+    for step in steps:
+        if step.table is not None:
+            memo.wrote(session, step.table)
     dbapi = connection.dialect.loaded_dbapi
     driver: Any = connection.connection.dbapi_connection
     cursors: list[Any] = []
@@ -166,8 +163,7 @@ def execute(
                 cursor = _cursor(connection, step.compiled)
                 cursors.append(cursor)
                 many = len(step.params) > 1
-                for listener in connection.dispatch.before_cursor_execute:
-                    listener(connection, cursor, step.compiled.sql, step.params if many else step.params[0], None, many)
+                _announce(connection, cursor, step.compiled.sql, step.params if many else step.params[0], many=many)
                 if many:
                     cursor.executemany(step.compiled.sql, step.params)
                 else:
@@ -184,6 +180,12 @@ def execute(
         for cursor in cursors:
             cursor.close()
     return results
+
+
+def _announce(connection: Connection, cursor: Any, sql: str, params: Any, *, many: bool) -> None:
+    """What SQLAlchemy tells the engine's `before_cursor_execute` listeners (no execution context)."""
+    for listener in connection.dispatch.before_cursor_execute:
+        listener(connection, cursor, sql, params, None, many)
 
 
 def _cursor(connection: Connection, compiled: Compiled) -> Any:
@@ -204,17 +206,16 @@ def _wrapped(connection: Connection, error: Any, sql: str, params: Any, cursor: 
     return wrapped
 
 
-def first(session: Session | Connection, statement: ClauseElement, row: Mapping[str, Any]) -> Any | None:
+def first(session: Session, statement: ClauseElement, row: Mapping[str, Any]) -> Any | None:
     """The first row a prebuilt SELECT (module-level: compiled once per dialect) gives for the
     parameters `row`, as a named tuple of its columns' keys with each value through its type's
     result processor — or None. A read: any session, read-only ones too."""
-    connection = session.connection() if isinstance(session, Session) else session
+    connection = session.connection()
     compiled = compile_once(connection.dialect, statement, lambda: statement)
     params = compiled.parameters([row])
     cursor = _cursor(connection, compiled)
     try:
-        for listener in connection.dispatch.before_cursor_execute:
-            listener(connection, cursor, compiled.sql, params, None, False)
+        _announce(connection, cursor, compiled.sql, params, many=False)
         cursor.execute(compiled.sql, params)
         found = cursor.fetchone()
         shape = _result_shape(connection.dialect, statement, cursor.description)
